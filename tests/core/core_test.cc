@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+
+#include "core/hash.h"
+#include "core/json_writer.h"
+#include "core/status.h"
+#include "core/strings.h"
+#include "core/utf8.h"
+
+namespace llmeval {
+namespace {
+
+TEST(StatusTest, OkAndErrorsMapToExitCodes) {
+  EXPECT_TRUE(Status::OK().ok());
+  EXPECT_EQ(Status::OK().ExitCode(), 0);
+  EXPECT_EQ(Status::InvalidInput("x").ExitCode(), 2);
+  EXPECT_EQ(Status::NotFound("x").ExitCode(), 2);
+  EXPECT_EQ(Status::IOError("x").ExitCode(), 3);
+  EXPECT_EQ(Status::InvalidInput("bad").WithContext("a.csv:3").ToString(), "invalid_input: a.csv:3: bad");
+}
+
+TEST(ResultTest, HoldsValueOrStatus) {
+  Result<int> good = 7;
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(*good, 7);
+  Result<int> bad = Status::NotFound("no run 12");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kNotFound);
+}
+
+TEST(Utf8Test, ValidatesAndRepairs) {
+  EXPECT_TRUE(IsValidUtf8("plain"));
+  EXPECT_TRUE(IsValidUtf8("en \xE2\x80\x93 dash"));
+  EXPECT_FALSE(IsValidUtf8("bad \xFF byte"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // Overlong.
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // Surrogate.
+  EXPECT_FALSE(IsValidUtf8("\xE2\x80"));          // Truncated.
+  size_t replaced = 0;
+  EXPECT_EQ(SanitizeUtf8("a\xFF" "b\xE2\x80", &replaced), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  EXPECT_EQ(replaced, 2u);
+}
+
+TEST(JsonWriterTest, EscapesAndNests) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Field("s", "quote\" slash\\ nl\n ctl\x01 bad\xFF");
+  w.Key("a");
+  w.BeginArray();
+  w.Int(1);
+  w.Double(0.5);
+  w.Bool(false);
+  w.Null();
+  w.EndArray();
+  w.Key("raw");
+  w.Raw("{\"x\":1}");
+  w.EndObject();
+  EXPECT_EQ(w.str(),
+            "{\"s\":\"quote\\\" slash\\\\ nl\\n ctl\\u0001 bad\xEF\xBF\xBD\",\"a\":[1,0.5,false,null],"
+            "\"raw\":{\"x\":1}}");
+}
+
+TEST(HashTest, Sha256KnownVectors) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  std::string million(1000000, 'a');
+  EXPECT_EQ(Sha256Hex(million), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(StringsTest, Helpers) {
+  EXPECT_EQ(TrimWhitespace("  a b \r\n"), "a b");
+  EXPECT_EQ(EditDistance("run", "rnu"), 2u);
+  EXPECT_EQ(SuggestClosest("rnu", {"run", "runs", "gate"}), "run");
+  EXPECT_EQ(SuggestClosest("zzzzzz", {"run", "gate"}), "");
+  EXPECT_EQ(CountWords("  one two\tthree\n"), 3u);
+  EXPECT_EQ(ParseInt("42"), 42);
+  EXPECT_FALSE(ParseInt("4x").has_value());
+  EXPECT_EQ(ParseDouble("0.25"), 0.25);
+}
+
+}  // namespace
+}  // namespace llmeval
