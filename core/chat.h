@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/status.h"
+
 namespace llmeval {
 
 // One tool call requested by the assistant.
@@ -78,6 +80,22 @@ struct ChatResponse {
   int64_t total_time_ns = 0;
   int attempts = 1;  // How many HTTP attempts it took, retries included.
   bool from_cache = false;
+};
+
+// One HTTP attempt of a chat call; retries and rate-limit waits show up in traces as these.
+struct CallAttempt {
+  int64_t start_unix_nanos = 0;
+  int64_t duration_nanos = 0;
+  int http_status = 0;         // 0 when no response arrived (network error, timeout).
+  std::string error;           // Empty on success; else what went wrong, never containing a secret.
+  int64_t wait_before_nanos = 0;  // Backoff or rate-limit wait before this attempt.
+};
+
+// What a provider hands back for one chat call: the response on success, and in every case the attempts made.
+struct ChatResult {
+  Status status;          // OK, or why the call failed for good (the provider's message and HTTP status).
+  ChatResponse response;  // Valid when status.ok(); http_status is set either way when known.
+  std::vector<CallAttempt> attempts;
 };
 
 }  // namespace llmeval
