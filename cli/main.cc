@@ -1,2 +1,19 @@
+// The llmeval binary: hands its arguments to the CLI. Exceptions never escape: one reaching here is a bug (exit 3).
+#include <csignal>
 #include <cstdio>
-int main() { std::puts("llmeval"); return 0; }
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/cli.h"
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    return llmeval::RunCli(args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "llmeval: internal error: %s\n", e.what());
+    return 3;
+  }
+}

@@ -1,0 +1,70 @@
+#include "cli/cli.h"
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "core/strings.h"
+
+namespace llmeval {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*handler)(const Args& args);
+};
+
+const std::vector<Command>& CommandTable() {
+  static const std::vector<Command> kCommands = {
+      {"run", "evaluate prompts x models over a dataset: answers, scores, traces", &CmdRun},
+      {"generate", "like run, but only store answers (no scorers)", &CmdGenerate},
+      {"runs", "list, show, compare, export and delete stored runs", &CmdRuns},
+      {"prompts", "list, show, history, diff, alias and register prompt versions", &CmdPrompts},
+      {"traces", "list traces, export them as OTLP/JSON", &CmdTraces},
+      {"trace", "show one trace as a timeline (waterfall)", &CmdTrace},
+      {"sim-server", "serve the simulated model over an OpenAI-compatible HTTP API", &CmdSimServer},
+  };
+  return kCommands;
+}
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out,
+               "llmeval: evaluate and trace LLM applications.\n\n"
+               "Usage: llmeval <command> [flags]\n\nCommands:\n");
+  for (const Command& c : CommandTable()) std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
+  std::fprintf(out,
+               "  %-12s %s\n  %-12s %s\n\n"
+               "Run 'llmeval <command> --help' for a command's flags.\n"
+               "Exit codes: 0 ok, 1 quality gate failed, 2 bad input or usage, 3 internal or IO error.\n",
+               "help", "show this help", "version", "print the version");
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    PrintUsage(stderr);
+    return 2;
+  }
+  const std::string& name = args[0];
+  if (name == "help" || name == "--help" || name == "-h") {
+    if (args.size() > 1) return RunCli({args[1], "--help"});
+    PrintUsage(stdout);
+    return 0;
+  }
+  if (name == "version" || name == "--version") {
+    std::printf("llmeval 0.1.0\n");
+    return 0;
+  }
+  std::vector<std::string> names = {"help", "version"};
+  for (const Command& c : CommandTable()) {
+    if (name == c.name) return c.handler(Args(args.begin() + 1, args.end()));
+    names.push_back(c.name);
+  }
+  std::string hint = SuggestClosest(name, names);
+  std::fprintf(stderr, "llmeval: unknown command '%s'%s\nRun 'llmeval help' for the list of commands.\n", name.c_str(),
+               hint.empty() ? "" : ("; did you mean '" + hint + "'?").c_str());
+  return 2;
+}
+
+}  // namespace llmeval

@@ -1,0 +1,216 @@
+// `llmeval runs ...`: list, show, export and delete stored runs.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <ctime>
+
+#include "cli/commands.h"
+#include "cli/summary_printer.h"
+#include "core/json_writer.h"
+#include "core/strings.h"
+#include "engine/file_io.h"
+#include "engine/run_summary.h"
+
+namespace llmeval {
+namespace {
+
+const char kUsage[] =
+    "llmeval runs list [--limit N]\n"
+    "       llmeval runs show RUN [--group-by COLUMN]\n"
+    "       llmeval runs export RUN --format csv|json|jsonl [-o FILE]\n"
+    "       llmeval runs delete RUN";
+
+std::string FormatTime(int64_t unix_ns) {
+  if (unix_ns == 0) return "-";
+  std::time_t t = static_cast<std::time_t>(unix_ns / 1000000000);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+  return buf;
+}
+
+Result<int64_t> ParseRunId(const std::string& text) {
+  std::optional<int64_t> id = ParseInt(text);
+  if (!id.has_value() || *id < 1) return Status::InvalidInput("RUN must be a run id (a number), got '" + text + "'");
+  return *id;
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void ItemJson(const ItemRecord& item, const std::map<int64_t, VariantRecord>& variants, JsonWriter* w) {
+  const VariantRecord& v = variants.at(item.variant_id);
+  w->BeginObject();
+  w->Field("item_id", item.item_key);
+  w->Field("row", item.row_index);
+  w->Field("repeat", item.repeat);
+  w->Field("prompt", v.prompt_name + "/" + std::to_string(v.prompt_version));
+  w->Field("model", v.model);
+  w->Key("inputs");
+  w->Raw(item.inputs_json);
+  w->Key("output");
+  if (item.output.has_value()) w->String(*item.output); else w->Null();
+  w->Key("error");
+  if (item.error.empty()) w->Null(); else w->String(item.error);
+  w->Field("finish_reason", item.finish_reason);
+  w->Field("input_tokens", item.input_tokens);
+  w->Field("output_tokens", item.output_tokens);
+  w->Key("cost_usd");
+  if (item.cost_usd.has_value()) w->Double(*item.cost_usd); else w->Null();
+  w->Field("latency_ms", item.latency_ms);
+  w->Field("from_cache", item.from_cache);
+  w->Field("tool_calls", static_cast<int64_t>(item.tool_calls));
+  w->Field("trace_id", item.trace_id);
+  w->Key("assessments");
+  w->BeginArray();
+  for (const AssessmentRow& a : item.assessments) {
+    w->BeginObject();
+    w->Field("name", a.name);
+    w->Field("outcome", a.outcome);
+    w->Key("score");
+    if (a.score.has_value()) w->Double(*a.score); else w->Null();
+    w->Field("rationale", a.rationale);
+    w->Field("source", a.source);
+    if (!a.error.empty()) w->Field("error", a.error);
+    w->EndObject();
+  }
+  w->EndArray();
+  w->EndObject();
+}
+
+int Export(Store* store, int64_t run_id, const std::string& format, const std::string& out_path) {
+  Result<std::vector<ItemRecord>> items = store->Items(run_id);
+  if (!items.ok()) return Fail("runs export", items.status());
+  Result<std::vector<VariantRecord>> variant_list = store->Variants(run_id);
+  if (!variant_list.ok()) return Fail("runs export", variant_list.status());
+  std::map<int64_t, VariantRecord> variants;
+  for (const VariantRecord& v : *variant_list) variants[v.id] = v;
+  std::string out;
+  if (format == "jsonl") {
+    for (const ItemRecord& item : *items) {
+      JsonWriter w;
+      ItemJson(item, variants, &w);
+      out += w.Take() + "\n";
+    }
+  } else if (format == "json") {
+    JsonWriter w;
+    w.BeginArray();
+    for (const ItemRecord& item : *items) ItemJson(item, variants, &w);
+    w.EndArray();
+    out = w.Take() + "\n";
+  } else if (format == "csv") {
+    std::vector<std::string> scorers;
+    for (const ItemRecord& item : *items) {
+      for (const AssessmentRow& a : item.assessments) {
+        if (std::find(scorers.begin(), scorers.end(), a.name) == scorers.end()) scorers.push_back(a.name);
+      }
+    }
+    out = "item_id,row,repeat,prompt,model,output,error,input_tokens,output_tokens,cost_usd,latency_ms,trace_id";
+    for (const std::string& s : scorers) out += "," + CsvField(s);
+    out += "\r\n";
+    for (const ItemRecord& item : *items) {
+      const VariantRecord& v = variants.at(item.variant_id);
+      out += CsvField(item.item_key) + "," + std::to_string(item.row_index) + "," + std::to_string(item.repeat) + "," +
+             CsvField(v.prompt_name + "/" + std::to_string(v.prompt_version)) + "," + CsvField(v.model) + "," +
+             CsvField(item.output.value_or("")) + "," + CsvField(item.error) + "," + std::to_string(item.input_tokens) +
+             "," + std::to_string(item.output_tokens) + "," +
+             (item.cost_usd.has_value() ? std::to_string(*item.cost_usd) : "") + "," +
+             std::to_string(item.latency_ms) + "," + item.trace_id;
+      for (const std::string& s : scorers) {
+        std::string outcome;
+        for (const AssessmentRow& a : item.assessments) {
+          if (a.name == s) outcome = a.outcome;
+        }
+        out += "," + outcome;
+      }
+      out += "\r\n";
+    }
+  } else {
+    return Fail("runs export", Status::InvalidInput("--format must be csv, json or jsonl, got '" + format + "'"));
+  }
+  if (out_path.empty() || out_path == "-") {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+  }
+  Status s = WriteFileAtomically(out_path, out);
+  if (!s.ok()) return Fail("runs export", s);
+  std::fprintf(stderr, "wrote %zu items to %s\n", items->size(), out_path.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int CmdRuns(const Args& args) {
+  std::vector<FlagSpec> specs = ProjectFlags();
+  specs.push_back({"limit", true, "runs to list (default 20)", ""});
+  specs.push_back({"group-by", true, "break the summary down by this dataset column", ""});
+  specs.push_back({"format", true, "export format: csv, json or jsonl", ""});
+  specs.push_back({"output", true, "export to this file instead of stdout", "o"});
+  Result<Flags> flags = Flags::Parse(args, specs);
+  if (!flags.ok()) return Fail("runs", flags.status());
+  const std::vector<std::string>& pos = flags->positional();
+  if (flags->Has("help") || pos.empty()) {
+    PrintCommandHelp(kUsage, "Runs are numbered in the store; see them with 'llmeval runs list'.", specs);
+    return pos.empty() && !flags->Has("help") ? 2 : 0;
+  }
+  Result<ProjectConfig> config = LoadProject(*flags);
+  if (!config.ok()) return Fail("runs", config.status());
+  Result<std::unique_ptr<Store>> opened = OpenProjectStore(*flags, *config);
+  if (!opened.ok()) return Fail("runs", opened.status());
+  Store* store = opened->get();
+  Status recovered = store->RecoverAbandonedRuns();
+  if (!recovered.ok()) return Fail("runs", recovered);
+  const std::string& sub = pos[0];
+  if (sub == "list") {
+    Result<int64_t> limit = flags->GetInt("limit", 20, 1);
+    if (!limit.ok()) return Fail("runs list", limit.status());
+    Result<std::vector<RunRecord>> runs = store->ListRuns(static_cast<int>(*limit));
+    if (!runs.ok()) return Fail("runs list", runs.status());
+    std::printf("%-6s %-12s %-20s %-16s %-20s %s\n", "run", "status", "started (UTC)", "experiment", "name", "variants");
+    for (const RunRecord& r : *runs) {
+      Result<std::vector<VariantRecord>> variants = store->Variants(r.id);
+      std::vector<std::string> labels;
+      if (variants.ok()) {
+        for (const VariantRecord& v : *variants) labels.push_back(v.Label());
+      }
+      std::printf("%-6lld %-12s %-20s %-16s %-20s %s\n", static_cast<long long>(r.id), r.status.c_str(),
+                  FormatTime(r.started_unix_ns).c_str(), r.experiment.c_str(), r.name.c_str(),
+                  JoinStrings(labels, "; ").c_str());
+    }
+    return 0;
+  }
+  if (pos.size() != 2) {
+    return Fail("runs " + sub, Status::InvalidInput(std::string("expected one RUN id\nusage: ") + kUsage));
+  }
+  Result<int64_t> run_id = ParseRunId(pos[1]);
+  if (!run_id.ok()) return Fail("runs " + sub, run_id.status());
+  if (sub == "show") {
+    Result<RunSummary> summary = SummarizeRun(store, *run_id, AsciiLower(flags->Get("group-by")));
+    if (!summary.ok()) return Fail("runs show", summary.status());
+    std::printf("%s", FormatRunSummary(*summary, StdoutIsTty()).c_str());
+    return 0;
+  }
+  if (sub == "export") {
+    if (!flags->Has("format")) return Fail("runs export", Status::InvalidInput("--format csv|json|jsonl is required"));
+    Result<RunRecord> run = store->GetRun(*run_id);
+    if (!run.ok()) return Fail("runs export", run.status());
+    return Export(store, *run_id, flags->Get("format"), flags->Get("output"));
+  }
+  if (sub == "delete") {
+    Status s = store->DeleteRun(*run_id);
+    if (!s.ok()) return Fail("runs delete", s);
+    std::printf("deleted run %lld\n", static_cast<long long>(*run_id));
+    return 0;
+  }
+  std::string hint = SuggestClosest(sub, {"list", "show", "export", "delete"});
+  return Fail("runs", Status::InvalidInput("unknown subcommand '" + sub + "'" +
+                                           (hint.empty() ? "" : "; did you mean '" + hint + "'?")));
+}
+
+}  // namespace llmeval

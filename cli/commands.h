@@ -1,0 +1,47 @@
+// The command handlers of the CLI and what they share. Each handler gets the arguments after its name and returns an
+// exit code; errors are printed to stderr as "llmeval <command>: <message>".
+#ifndef LLMEVAL_CLI_COMMANDS_H_
+#define LLMEVAL_CLI_COMMANDS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/flags.h"
+#include "core/status.h"
+#include "engine/config.h"
+#include "engine/store.h"
+
+namespace llmeval {
+
+using Args = std::vector<std::string>;
+
+int CmdRun(const Args& args);
+int CmdGenerate(const Args& args);
+int CmdSimServer(const Args& args);
+int CmdPrompts(const Args& args);
+int CmdRuns(const Args& args);
+int CmdTrace(const Args& args);
+int CmdTraces(const Args& args);
+
+// Flags every project command accepts.
+std::vector<FlagSpec> ProjectFlags();
+
+// Loads the project config named by --config, else ./llmeval.yaml when present, else the defaults.
+Result<ProjectConfig> LoadProject(const Flags& flags);
+
+// Opens the store selected by --db, LLMEVAL_DB or the config.
+Result<std::unique_ptr<Store>> OpenProjectStore(const Flags& flags, const ProjectConfig& config);
+
+// Prints "llmeval <command>: <message>" and returns the status's exit code.
+int Fail(const std::string& command, const Status& status);
+
+// True when stdout is a terminal (colour and progress redraws are allowed).
+bool StdoutIsTty();
+
+// Handles --help for a command: prints usage and flags.
+void PrintCommandHelp(const std::string& usage, const std::string& description, const std::vector<FlagSpec>& specs);
+
+}  // namespace llmeval
+
+#endif  // LLMEVAL_CLI_COMMANDS_H_

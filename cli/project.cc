@@ -1,0 +1,50 @@
+// Shared plumbing of the project commands: config, store, errors, help.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "engine/file_io.h"
+#include "engine/runner.h"
+
+namespace llmeval {
+
+std::vector<FlagSpec> ProjectFlags() {
+  return {{"config", true, "project config file (default: ./llmeval.yaml when present)", ""},
+          {"db", true, "results store (default: .llmeval/llmeval.db beside the config; env LLMEVAL_DB)", ""},
+          {"help", false, "show this help", ""}};
+}
+
+Result<ProjectConfig> LoadProject(const Flags& flags) {
+  std::string path = flags.Get("config");
+  if (path.empty()) {
+    if (!FileExists("llmeval.yaml")) {
+      std::error_code ec;
+      return DefaultProjectConfig(std::filesystem::current_path(ec).string());
+    }
+    path = "llmeval.yaml";
+  }
+  Result<ProjectConfig> config = LoadProjectConfig(path);
+  if (!config.ok() && config.status().code() == StatusCode::kNotFound) {
+    return Status::InvalidInput("config file " + path + " does not exist");
+  }
+  return config;
+}
+
+Result<std::unique_ptr<Store>> OpenProjectStore(const Flags& flags, const ProjectConfig& config) {
+  return Store::Open(StorePath(config, flags.Get("db")));
+}
+
+int Fail(const std::string& command, const Status& status) {
+  std::fprintf(stderr, "llmeval %s: %s\n", command.c_str(), status.message().c_str());
+  return status.ExitCode();
+}
+
+bool StdoutIsTty() { return isatty(STDOUT_FILENO) != 0; }
+
+void PrintCommandHelp(const std::string& usage, const std::string& description, const std::vector<FlagSpec>& specs) {
+  std::printf("Usage: %s\n\n%s\n\nFlags:\n%s", usage.c_str(), description.c_str(), FlagsHelp(specs).c_str());
+}
+
+}  // namespace llmeval

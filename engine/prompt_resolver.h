@@ -1,0 +1,47 @@
+// PromptResolver turns a prompt reference (`basic`, `basic@production`, `basic/3`, `prompts:/basic/3`) into the exact
+// text and version to use. A plain name means the working file `<prompts dir>/<name>.txt`: its content is registered
+// in the store (a new version when the content is new, else the existing one), together with the git commit of the
+// prompts directory when it is inside a git work tree. Aliases and versions come from the store.
+#ifndef LLMEVAL_ENGINE_PROMPT_RESOLVER_H_
+#define LLMEVAL_ENGINE_PROMPT_RESOLVER_H_
+
+#include <string>
+
+#include "core/status.h"
+#include "engine/store.h"
+
+namespace llmeval {
+
+struct ResolvedPrompt {
+  std::string name;
+  int version = 0;
+  std::string content;
+  std::string sha256;
+  bool newly_registered = false;
+  std::string ref;  // As the user wrote it.
+};
+
+class PromptResolver {
+ public:
+  PromptResolver(Store* store, std::string prompts_dir) : store_(store), prompts_dir_(std::move(prompts_dir)) {}
+
+  // Resolves `ref`; InvalidInput for a malformed reference or name, NotFound for a missing file, version or alias.
+  Result<ResolvedPrompt> Resolve(const std::string& ref, const std::string& message = "");
+
+  // The path of the working file of `name`.
+  std::string WorkingFile(const std::string& name) const;
+
+  // The git commit (HEAD) of the prompts directory, or "" when it is not in a git work tree. Dirty files are marked
+  // with a "+dirty" suffix.
+  std::string GitCommit() const;
+
+ private:
+  Store* store_;
+  std::string prompts_dir_;
+  mutable bool git_checked_ = false;
+  mutable std::string git_commit_;
+};
+
+}  // namespace llmeval
+
+#endif  // LLMEVAL_ENGINE_PROMPT_RESOLVER_H_

@@ -1,0 +1,104 @@
+#include "engine/run_summary.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace llmeval {
+namespace {
+
+double Percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  double rank = p * static_cast<double>(values.size() - 1);
+  size_t lo = static_cast<size_t>(std::floor(rank));
+  size_t hi = std::min(values.size() - 1, lo + 1);
+  double frac = rank - static_cast<double>(lo);
+  return values[lo] + (values[hi] - values[lo]) * frac;
+}
+
+}  // namespace
+
+Assessment AssessmentFromRow(const AssessmentRow& row) {
+  Assessment a;
+  a.name = row.name;
+  a.outcome = ParseAssessmentOutcome(row.outcome).value_or(AssessmentOutcome::kError);
+  a.score = row.score;
+  a.label = row.label;
+  a.rationale = row.rationale;
+  a.source = ParseAssessmentSource(row.source).value_or(AssessmentSource::kCode);
+  a.error = row.error;
+  a.judge_model = row.judge_model;
+  a.judge_input_tokens = row.judge_input_tokens;
+  a.judge_output_tokens = row.judge_output_tokens;
+  a.judge_cost_usd = row.judge_cost_usd;
+  a.judge_samples = row.judge_samples;
+  a.judge_agreement = row.judge_agreement.value_or(0);
+  return a;
+}
+
+std::string InputValue(const ItemRecord& item, const std::string& column) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(item.inputs_json).get(root) != simdjson::SUCCESS) return "";
+  std::string_view v;
+  if (root[column].get(v) != simdjson::SUCCESS) return "";
+  return std::string(v);
+}
+
+Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string& group_column) {
+  RunSummary summary;
+  summary.group_column = group_column;
+  Result<RunRecord> run = store->GetRun(run_id);
+  if (!run.ok()) return run.status();
+  summary.run = *run;
+  Result<std::vector<VariantRecord>> variants = store->Variants(run_id);
+  if (!variants.ok()) return variants.status();
+  Result<std::vector<ItemRecord>> items = store->Items(run_id);
+  if (!items.ok()) return items.status();
+  simdjson::dom::parser parser;
+  for (const VariantRecord& v : *variants) {
+    VariantSummary vs;
+    vs.variant = v;
+    AssessmentAggregator aggregator(group_column);
+    std::vector<double> latencies;
+    bool cost_known = false;
+    double cost = 0;
+    for (const ItemRecord& item : *items) {
+      if (item.variant_id != v.id) continue;
+      ++vs.items;
+      if (!item.error.empty()) ++vs.errors;
+      if (item.from_cache) {
+        ++vs.cache_hits;
+      } else if (item.error.empty()) {
+        latencies.push_back(item.latency_ms);
+      }
+      vs.input_tokens += item.input_tokens;
+      vs.output_tokens += item.output_tokens;
+      vs.tool_calls += item.tool_calls;
+      if (item.cost_usd.has_value()) {
+        cost_known = true;
+        cost += *item.cost_usd;
+      }
+      aggregator.AddApplicationUsage(item.input_tokens, item.output_tokens, item.cost_usd);
+      std::string group;
+      if (!group_column.empty()) group = InputValue(item, group_column);
+      for (const AssessmentRow& row : item.assessments) aggregator.Add(AssessmentFromRow(row), group);
+    }
+    if (cost_known) vs.cost_usd = cost;
+    vs.latency_p50_ms = Percentile(latencies, 0.50);
+    vs.latency_p95_ms = Percentile(latencies, 0.95);
+    vs.scorers = aggregator.Overall();
+    if (!group_column.empty()) vs.by_group = aggregator.ByGroup();
+    UsageTotals judge = aggregator.judge_usage();
+    vs.judge_cost_usd = judge.cost_usd;
+    vs.judge_input_tokens = judge.input_tokens;
+    vs.judge_output_tokens = judge.output_tokens;
+    summary.variants.push_back(std::move(vs));
+  }
+  return summary;
+}
+
+}  // namespace llmeval

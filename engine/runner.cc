@@ -1,0 +1,567 @@
+#include "engine/runner.h"
+
+#include <simdjson.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include "core/json_writer.h"
+#include "core/strings.h"
+#include "datasets/column_names.h"
+#include "datasets/row_reader.h"
+#include "datasets/selection.h"
+#include "engine/file_io.h"
+#include "engine/item_task.h"
+#include "engine/prompt_resolver.h"
+#include "engine/provider_set.h"
+#include "engine/run_context.h"
+#include "prompts/prompt_set.h"
+
+namespace llmeval {
+namespace {
+
+std::unique_ptr<RowReader> OpenReader(ByteSource* source, const std::string& path) {
+  if (EndsWith(AsciiLower(path), ".jsonl") || EndsWith(AsciiLower(path), ".ndjson")) {
+    return NewJsonlReader(source, path);
+  }
+  return NewCsvReader(source, path);
+}
+
+// What the first pass over the dataset learned: it validates every row before any model call.
+struct DatasetScan {
+  std::vector<std::string> columns;
+  std::vector<std::string> raw_columns;
+  int64_t rows = 0;        // Rows in the file.
+  int64_t selected = 0;    // Rows the run will evaluate.
+  std::string sha256;
+  std::set<int64_t> sampled;  // With --sample: the chosen row indices.
+  std::vector<std::string> warnings;
+};
+
+Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& options) {
+  Result<std::unique_ptr<FileByteSource>> source = FileByteSource::Open(path);
+  if (!source.ok()) return source.status().WithContext("dataset");
+  std::unique_ptr<RowReader> reader = OpenReader(source->get(), path);
+  Status s = reader->ReadHeader();
+  if (!s.ok()) return s;
+  DatasetScan scan;
+  scan.columns = reader->columns();
+  scan.raw_columns = reader->raw_columns();
+  std::vector<RowFilter> filters;
+  for (const std::string& f : options.filters) {
+    Result<RowFilter> filter = ParseRowFilter(f);
+    if (!filter.ok()) return filter.status();
+    filters.push_back(*filter);
+  }
+  Result<RowSelector> selector = RowSelector::Create(filters, scan.columns);
+  if (!selector.ok()) return selector.status();
+  ReservoirSampler sampler(static_cast<size_t>(std::max<int64_t>(options.sample, 0)), options.sample_seed);
+  DataRow row;
+  while (true) {
+    Result<bool> more = reader->Next(&row);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    ++scan.rows;
+    for (const std::string& w : row.warnings) {
+      if (scan.warnings.size() < 20) scan.warnings.push_back(w);
+    }
+    if (!selector->Matches(row)) continue;
+    if (options.sample > 0) {
+      sampler.Offer(row);
+    } else if (options.limit == 0 || scan.selected < options.limit) {
+      ++scan.selected;
+    }
+  }
+  if (options.sample > 0) {
+    for (const DataRow& r : sampler.Take()) {
+      if (options.limit == 0 || static_cast<int64_t>(scan.sampled.size()) < options.limit) scan.sampled.insert(r.index);
+    }
+    scan.selected = static_cast<int64_t>(scan.sampled.size());
+  }
+  scan.sha256 = reader->content_hash();
+  return scan;
+}
+
+std::string ParamsJson(const RunOptions& o, const std::string& dataset, const std::string& judge, int repeat,
+                       const std::vector<std::string>& tools, const std::vector<std::string>& scorers) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Field("dataset", dataset);
+  w.Field("limit", o.limit);
+  w.Field("sample", o.sample);
+  w.Field("sample_seed", static_cast<int64_t>(o.sample_seed));
+  w.Key("filters");
+  w.BeginArray();
+  for (const std::string& f : o.filters) w.String(f);
+  w.EndArray();
+  w.Field("repeat", repeat);
+  w.Field("judge", judge);
+  if (o.temperature.has_value()) w.Field("temperature", *o.temperature);
+  if (o.max_tokens.has_value()) w.Field("max_tokens", *o.max_tokens);
+  if (o.seed.has_value()) w.Field("seed", *o.seed);
+  w.Key("tools");
+  w.BeginArray();
+  for (const std::string& t : tools) w.String(t);
+  w.EndArray();
+  w.Key("scorers");
+  w.BeginArray();
+  for (const std::string& s : scorers) w.String(s);
+  w.EndArray();
+  w.Field("generate_only", o.generate_only);
+  w.Key("variables");
+  w.BeginObject();
+  for (const auto& [k, v] : o.variables) w.Field(k, v);
+  w.EndObject();
+  w.EndObject();
+  return w.Take();
+}
+
+// Restores the options a run was started with, for --resume.
+Status LoadResumeOptions(const RunRecord& run, RunOptions* o) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(run.params_json).get(root) != simdjson::SUCCESS) {
+    return Status::Internal("run " + std::to_string(run.id) + " has unreadable parameters");
+  }
+  auto str = [&](const char* key) {
+    std::string_view v;
+    return root[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
+  };
+  auto num = [&](const char* key) {
+    int64_t v = 0;
+    return root[key].get(v) == simdjson::SUCCESS ? v : 0;
+  };
+  auto list = [&](const char* key) {
+    std::vector<std::string> out;
+    simdjson::dom::array a;
+    if (root[key].get(a) == simdjson::SUCCESS) {
+      for (auto e : a) {
+        std::string_view v;
+        if (e.get(v) == simdjson::SUCCESS) out.emplace_back(v);
+      }
+    }
+    return out;
+  };
+  o->dataset = str("dataset");
+  o->limit = num("limit");
+  o->sample = num("sample");
+  o->sample_seed = static_cast<uint64_t>(num("sample_seed"));
+  o->filters = list("filters");
+  o->repeat = static_cast<int>(num("repeat"));
+  o->judge = str("judge");
+  o->tools = list("tools");
+  o->scorers = list("scorers");
+  double t = 0;
+  if (root["temperature"].get(t) == simdjson::SUCCESS) o->temperature = t;
+  int64_t n = 0;
+  if (root["max_tokens"].get(n) == simdjson::SUCCESS) o->max_tokens = n;
+  if (root["seed"].get(n) == simdjson::SUCCESS) o->seed = n;
+  bool g = false;
+  if (root["generate_only"].get(g) == simdjson::SUCCESS) o->generate_only = g;
+  simdjson::dom::object vars;
+  if (root["variables"].get(vars) == simdjson::SUCCESS) {
+    for (auto field : vars) {
+      std::string_view v;
+      if (field.value.get(v) == simdjson::SUCCESS) o->variables[std::string(field.key)] = std::string(v);
+    }
+  }
+  return Status::OK();
+}
+
+// Counts items in flight and lets the dispatcher wait for a free slot.
+class Slots {
+ public:
+  explicit Slots(int capacity) : capacity_(capacity) {}
+  // Waits for a free slot; false when `stop` says to stop taking items.
+  bool Acquire(const std::function<bool()>& stop) {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (in_flight_ >= capacity_) {
+      if (stop()) return false;
+      cv_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    if (stop()) return false;
+    ++in_flight_;
+    return true;
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    --in_flight_;
+    cv_.notify_all();
+  }
+  // Waits until no item is in flight, or `give_up` says to stop waiting.
+  void Drain(const std::function<bool()>& give_up) {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (in_flight_ > 0 && !give_up()) cv_.wait_for(lock, std::chrono::milliseconds(100));
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int capacity_;
+  int in_flight_ = 0;
+};
+
+uint64_t RandomSeed() {
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+}  // namespace
+
+std::string StorePath(const ProjectConfig& config, const std::string& db_flag) {
+  if (!db_flag.empty()) return db_flag;
+  const char* env = std::getenv("LLMEVAL_DB");
+  if (env != nullptr && *env != '\0') return env;
+  return config.Resolve(config.db);
+}
+
+Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& given, RunObserver* observer,
+                              const std::atomic<int>* interrupts) {
+  RunOptions options = given;
+  std::string store_path = StorePath(config, options.db);
+  Result<std::unique_ptr<Store>> opened = Store::Open(store_path);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<Store> store = std::move(opened.value());
+  Status s = store->RecoverAbandonedRuns();
+  if (!s.ok()) return s;
+
+  RunRecord resumed;
+  std::vector<VariantRecord> resumed_variants;
+  if (options.resume_run_id != 0) {
+    Result<RunRecord> run = store->GetRun(options.resume_run_id);
+    if (!run.ok()) return run.status();
+    if (run->status == "completed") {
+      return Status::InvalidInput("run " + std::to_string(run->id) + " is already completed; nothing to resume");
+    }
+    if (run->status == "running") {
+      return Status::InvalidInput("run " + std::to_string(run->id) + " is still running in another process");
+    }
+    resumed = *run;
+    s = LoadResumeOptions(resumed, &options);
+    if (!s.ok()) return s;
+    Result<std::vector<VariantRecord>> variants = store->Variants(resumed.id);
+    if (!variants.ok()) return variants.status();
+    resumed_variants = *variants;
+  }
+
+  // 1. The dataset: validated in full before anything else happens.
+  std::string dataset_path = options.dataset.empty() ? config.Resolve(config.dataset) : options.dataset;
+  if (dataset_path.empty()) {
+    return Status::InvalidInput("no dataset: pass --dataset FILE or set 'dataset:' in the project config");
+  }
+  Result<DatasetScan> scan = ScanDataset(dataset_path, options);
+  if (!scan.ok()) return scan.status();
+  if (options.resume_run_id != 0 && !resumed.dataset_sha256.empty() && scan->sha256 != resumed.dataset_sha256) {
+    return Status::InvalidInput("dataset " + dataset_path + " changed since run " + std::to_string(resumed.id) +
+                                " started; resuming would mix answers to different data");
+  }
+  for (const std::string& w : scan->warnings) observer->OnWarning(w);
+
+  auto run_ctx = std::make_unique<RunContext>();
+  RunContext& ctx = *run_ctx;
+  ctx.columns = scan->columns;
+  for (const auto& [k, v] : config.variables) ctx.fixed_variables[AsciiLower(k)] = v;
+  for (const auto& [k, v] : options.variables) ctx.fixed_variables[AsciiLower(k)] = v;
+  for (const auto& [placeholder, header] : config.column_map) {
+    std::string wanted = NormalizeColumnName(header);
+    int index = -1;
+    for (size_t i = 0; i < ctx.columns.size(); ++i) {
+      if (ctx.columns[i] == wanted || scan->raw_columns[i] == header) index = static_cast<int>(i);
+    }
+    if (index < 0) {
+      return Status::InvalidInput(config.path + ": dataset.columns maps '" + placeholder + "' to column '" + header +
+                                  "', which " + dataset_path + " does not have; columns: " +
+                                  JoinStrings(scan->raw_columns, ", "));
+    }
+    ctx.placeholder_columns[AsciiLower(placeholder)] = index;
+  }
+  if (!config.id_column.empty()) {
+    std::string wanted = NormalizeColumnName(config.id_column);
+    for (size_t i = 0; i < ctx.columns.size(); ++i) {
+      if (ctx.columns[i] == wanted) ctx.id_column = static_cast<int>(i);
+    }
+    if (ctx.id_column < 0) {
+      return Status::InvalidInput(config.path + ": dataset.id_column '" + config.id_column + "' is not a column of " +
+                                  dataset_path);
+    }
+  }
+
+  // 2. Tools.
+  std::vector<std::string> tool_names = options.tools.has_value() ? *options.tools : config.enabled_tools;
+  ToolExecutor tools(config.tools, config.dir);
+  Result<std::vector<ToolSpec>> specs = tools.Specs(tool_names);
+  if (!specs.ok()) return specs.status();
+  ctx.tool_specs = *specs;
+  ctx.tools = &tools;
+  ctx.max_steps = config.max_steps;
+
+  // 3. Prompts: resolve every reference, check every placeholder is bound.
+  PromptResolver resolver(store.get(), config.Resolve(config.prompts_dir));
+  std::vector<std::string> prompt_refs = options.prompts.empty() ? config.prompts : options.prompts;
+  if (options.resume_run_id != 0) {
+    prompt_refs.clear();
+    for (const VariantRecord& v : resumed_variants) {
+      std::string ref = v.prompt_name + "/" + std::to_string(v.prompt_version);
+      if (std::find(prompt_refs.begin(), prompt_refs.end(), ref) == prompt_refs.end()) prompt_refs.push_back(ref);
+    }
+  }
+  if (prompt_refs.empty()) return Status::InvalidInput("no prompt: pass --prompt NAME or set 'prompt:' in the config");
+  std::vector<ResolvedPrompt> prompts;
+  std::vector<Template> templates;
+  std::vector<std::string> available = ctx.columns;
+  for (const auto& [k, v] : ctx.fixed_variables) available.push_back(k);
+  for (const auto& [k, v] : ctx.placeholder_columns) available.push_back(k);
+  for (const std::string& ref : prompt_refs) {
+    Result<ResolvedPrompt> p = resolver.Resolve(ref);
+    if (!p.ok()) return p.status();
+    std::string label = p->name + "/" + std::to_string(p->version);
+    Result<Template> t = Template::Parse(p->content, label);
+    if (!t.ok()) return t.status();
+    std::vector<std::string> missing = UnboundPlaceholders(*t, available);
+    if (!missing.empty()) {
+      return Status::InvalidInput("prompt " + label + " (" + ref + ") uses {" + JoinStrings(missing, "}, {") +
+                                  "} but no dataset column or variable provides " +
+                                  (missing.size() == 1 ? "it" : "them") + "; columns of " + dataset_path + ": " +
+                                  JoinStrings(ctx.columns, ", ") +
+                                  (ctx.fixed_variables.empty() ? "" : "; variables: set with --var NAME=VALUE"));
+    }
+    prompts.push_back(*p);
+    templates.push_back(std::move(t.value()));
+  }
+  ResolvedPrompt system_prompt, addendum;
+  if (!config.system_prompt.empty()) {
+    Result<ResolvedPrompt> p = resolver.Resolve(config.system_prompt);
+    if (!p.ok()) return p.status().WithContext("system_prompt");
+    system_prompt = *p;
+  }
+  if (!ctx.tool_specs.empty() && !config.tools_addendum.empty()) {
+    Result<ResolvedPrompt> p = resolver.Resolve(config.tools_addendum);
+    if (!p.ok()) return p.status().WithContext("tools_addendum");
+    addendum = *p;
+  }
+
+  // 4. Scorers.
+  std::vector<std::string> scorer_names;
+  if (!options.generate_only) {
+    std::set<std::string> wanted;
+    if (options.scorers.has_value()) wanted.insert(options.scorers->begin(), options.scorers->end());
+    for (const ScorerSettings& sc : config.scorers) {
+      if (options.scorers.has_value() && wanted.erase(sc.name) == 0) continue;
+      Result<std::unique_ptr<Scorer>> scorer = MakeScorer({sc.name, sc.type, sc.params_json});
+      if (!scorer.ok()) {
+        std::string where = config.path.empty() ? "" : config.path + ":" + std::to_string(sc.line) + ": ";
+        return Status::InvalidInput(where + scorer.status().message());
+      }
+      scorer_names.push_back(sc.name);
+      ctx.scorers.push_back(std::move(scorer.value()));
+    }
+    if (!wanted.empty()) {
+      std::vector<std::string> known;
+      for (const ScorerSettings& sc : config.scorers) known.push_back(sc.name);
+      return Status::InvalidInput("--scorers names '" + *wanted.begin() + "', which the config does not declare; " +
+                                  "declared: " + (known.empty() ? "(none)" : JoinStrings(known, ", ")));
+    }
+  }
+
+  // 5. Providers, for every model and the judge.
+  ProviderSet providers(&config);
+  std::vector<std::string> models = options.models.empty() ? config.models : options.models;
+  if (options.resume_run_id != 0) {
+    models.clear();
+    for (const VariantRecord& v : resumed_variants) {
+      if (std::find(models.begin(), models.end(), v.model) == models.end()) models.push_back(v.model);
+    }
+  }
+  if (models.empty()) return Status::InvalidInput("no model: pass --model NAME or set 'model:' in the config");
+  std::vector<ResolvedModel> resolved_models;
+  for (const std::string& m : models) {
+    Result<ResolvedModel> r = providers.Resolve(m);
+    if (!r.ok()) return r.status();
+    resolved_models.push_back(*r);
+  }
+  std::string judge_ref = options.judge.empty() ? config.judge : options.judge;
+  bool needs_judge = false;
+  for (const auto& sc : ctx.scorers) needs_judge = needs_judge || sc->is_judge();
+  if (needs_judge) {
+    Result<ResolvedModel> judge = providers.Resolve(judge_ref);
+    if (!judge.ok()) return judge.status().WithContext("judge");
+    ctx.judge_provider = judge->provider;
+    ctx.judge_provider_key = judge->provider_key;
+    ctx.judge_provider_name = judge->provider_name;
+    ctx.judge_model = judge->api_model;
+  }
+  PriceTable prices = PriceTable::Defaults();
+  for (const PriceSettings& p : config.prices) {
+    prices.Set(p.model, {p.input_per_mtok, p.output_per_mtok, p.cached_input_per_mtok});
+  }
+  ctx.prices = &prices;
+  ctx.temperature = options.temperature.has_value() ? options.temperature : config.temperature;
+  ctx.max_tokens = options.max_tokens.has_value() ? options.max_tokens : config.max_tokens;
+  ctx.seed = options.seed.has_value() ? options.seed : config.seed;
+  ctx.generate_only = options.generate_only;
+  int repeat = options.repeat > 0 ? options.repeat : config.repeat;
+  int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
+
+  // 6. The run record and its variants.
+  int64_t run_id = 0;
+  if (options.resume_run_id != 0) {
+    run_id = resumed.id;
+    s = store->SetRunStatus(run_id, "running", false);
+    if (!s.ok()) return s;
+  } else {
+    RunRecord run;
+    run.experiment = options.experiment.empty() ? config.experiment : options.experiment;
+    run.name = options.run_name;
+    run.params_json = ParamsJson(options, dataset_path, judge_ref, repeat, tool_names, scorer_names);
+    run.dataset_path = dataset_path;
+    run.dataset_sha256 = scan->sha256;
+    run.dataset_rows = scan->rows;
+    run.git_commit = resolver.GitCommit();
+    Result<int64_t> id = store->CreateRun(run);
+    if (!id.ok()) return id.status();
+    run_id = *id;
+  }
+  ctx.run_id = run_id;
+  std::string system_text = system_prompt.content;
+  if (!addendum.content.empty()) system_text = ComposeSystemPrompt(system_prompt.content, addendum.content);
+  for (size_t p = 0; p < prompts.size(); ++p) {
+    for (const ResolvedModel& m : resolved_models) {
+      Variant v{};
+      v.record.run_id = run_id;
+      v.record.prompt_name = prompts[p].name;
+      v.record.prompt_version = prompts[p].version;
+      v.record.system_name = system_prompt.name;
+      v.record.system_version = system_prompt.version;
+      v.record.addendum_name = addendum.name;
+      v.record.addendum_version = addendum.version;
+      v.record.model = m.label;
+      bool found = false;
+      for (const VariantRecord& existing : resumed_variants) {
+        if (existing.prompt_name == v.record.prompt_name && existing.prompt_version == v.record.prompt_version &&
+            existing.model == m.label) {
+          v.record.id = existing.id;
+          found = true;
+        }
+      }
+      if (!found) {
+        Result<int64_t> id = store->AddVariant(v.record);
+        if (!id.ok()) return id.status();
+        v.record.id = *id;
+      }
+      v.user_template = templates[p];
+      v.system_text = system_text;
+      v.provider = m.provider;
+      v.provider_key = m.provider_key;
+      v.provider_name = m.provider_name;
+      v.api_model = m.api_model;
+      ctx.variants.push_back(std::move(v));
+    }
+  }
+
+  std::set<ItemSlot> done;
+  if (options.resume_run_id != 0) {
+    Result<std::vector<ItemSlot>> slots = store->CompletedSlots(run_id);
+    if (!slots.ok()) return slots.status();
+    done.insert(slots->begin(), slots->end());
+  }
+
+  // 7. Threads: the writer, the cache reader, tool workers.
+  Result<std::unique_ptr<Store>> writer_store = Store::Open(store_path);
+  if (!writer_store.ok()) return writer_store.status();
+  StoreWriter writer(std::move(writer_store.value()));
+  ctx.writer = &writer;
+  std::unique_ptr<ResponseCache> cache;
+  if (options.use_cache && config.cache) {
+    Result<std::unique_ptr<Store>> cache_store = Store::Open(store_path);
+    if (!cache_store.ok()) return cache_store.status();
+    cache = std::make_unique<ResponseCache>(std::move(cache_store.value()));
+    ctx.cache = cache.get();
+  }
+  IdGenerator ids(RandomSeed());
+  ctx.ids = &ids;
+  ThreadPool tool_pool(ctx.tool_specs.empty() ? 1 : std::min(concurrency, 32));
+  ctx.tool_pool = &tool_pool;
+
+  int64_t total = scan->selected * static_cast<int64_t>(ctx.variants.size()) * repeat;
+  observer->OnStart(run_id, total, static_cast<int64_t>(done.size()));
+
+  // 8. Stream the dataset through ItemTasks.
+  RunOutcome outcome;
+  outcome.run_id = run_id;
+  std::mutex outcome_mu;
+  Slots slots(concurrency);
+  int seen_interrupt = 0;
+  auto stop_taking = [&] {
+    int level = interrupts != nullptr ? interrupts->load() : 0;
+    if (level > seen_interrupt) {
+      seen_interrupt = level;
+      observer->OnInterrupt(level);
+    }
+    return level >= 1;
+  };
+  auto give_up = [&] { return interrupts != nullptr && interrupts->load() >= 2; };
+  Result<std::unique_ptr<FileByteSource>> source = FileByteSource::Open(dataset_path);
+  if (!source.ok()) return source.status();
+  std::unique_ptr<RowReader> reader = OpenReader(source->get(), dataset_path);
+  s = reader->ReadHeader();
+  if (!s.ok()) return s;
+  std::vector<RowFilter> filters;
+  for (const std::string& f : options.filters) filters.push_back(*ParseRowFilter(f));
+  RowSelector selector = *RowSelector::Create(filters, ctx.columns);
+  int64_t taken = 0;
+  bool stopped = false;
+  DataRow row;
+  while (!stopped) {
+    Result<bool> more = reader->Next(&row);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    if (!selector.Matches(row)) continue;
+    if (options.sample > 0) {
+      if (scan->sampled.count(row.index) == 0) continue;
+    } else if (options.limit > 0 && taken >= options.limit) {
+      break;
+    }
+    ++taken;
+    for (const Variant& variant : ctx.variants) {
+      for (int r = 0; r < repeat && !stopped; ++r) {
+        if (done.count({variant.record.id, row.index, r}) > 0) continue;
+        if (!slots.Acquire(stop_taking)) {
+          stopped = true;
+          break;
+        }
+        auto task = std::make_shared<ItemTask>(&ctx, &variant, row, r, [&](const ItemRecord& item) {
+          {
+            std::lock_guard<std::mutex> lock(outcome_mu);
+            ++outcome.items;
+            if (!item.error.empty()) ++outcome.errors;
+            observer->OnItem(item);
+          }
+          slots.Release();
+        });
+        task->Start();
+      }
+    }
+  }
+  slots.Drain(give_up);
+  bool interrupted = stopped || (interrupts != nullptr && interrupts->load() > 0);
+  if (give_up()) {
+    // Items still in flight are abandoned: they were never stored and a later --resume evaluates them.
+    s = writer.Flush();
+    Status marked = store->SetRunStatus(run_id, "interrupted", true);
+    std::fflush(nullptr);
+    std::_Exit(130);
+  }
+  s = writer.Flush();
+  if (!s.ok()) return s;
+  outcome.status = interrupted ? "interrupted" : "completed";
+  s = store->SetRunStatus(run_id, outcome.status, true);
+  if (!s.ok()) return s;
+  return outcome;
+}
+
+}  // namespace llmeval

@@ -1,0 +1,201 @@
+// Store: the SQLite results store (default .llmeval/llmeval.db). It holds prompt versions and aliases, experiments,
+// runs with their prompt x model variants, evaluated items with their assessments, trace spans, and the response
+// cache. The schema is versioned (engine/store_schema.h) and migrated on open. WAL mode and a busy timeout let several
+// llmeval processes use one store at once.
+//
+// A Store object is one connection: use it from one thread at a time (the run's writer thread owns one; readers open
+// their own). Every failure comes back as a Status naming the store path.
+#ifndef LLMEVAL_ENGINE_STORE_H_
+#define LLMEVAL_ENGINE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <tuple>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "engine/sqlite_db.h"
+
+namespace llmeval {
+
+struct PromptVersion {
+  std::string name;
+  int version = 0;
+  std::string content;
+  std::string sha256;
+  int64_t created_unix_ns = 0;
+  std::string message;
+  std::string git_commit;
+  std::vector<std::string> aliases;
+};
+
+struct PromptSummary {
+  std::string name;
+  int latest_version = 0;
+  int versions = 0;
+  std::vector<std::string> aliases;  // "production=2"
+};
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string experiment;
+  std::string name;
+  std::string status;  // running, completed, interrupted, failed
+  int64_t started_unix_ns = 0;
+  int64_t ended_unix_ns = 0;
+  std::string params_json = "{}";
+  std::string dataset_path;
+  std::string dataset_sha256;
+  int64_t dataset_rows = 0;
+  std::string git_commit;
+};
+
+struct VariantRecord {
+  int64_t id = 0;
+  int64_t run_id = 0;
+  std::string prompt_name;
+  int prompt_version = 0;
+  std::string system_name;
+  int system_version = 0;
+  std::string addendum_name;
+  int addendum_version = 0;
+  std::string model;
+  std::string Label() const;  // "basic/2 x sim"
+};
+
+struct AssessmentRow {
+  std::string name;
+  std::string outcome;  // pass, fail, error, skipped
+  std::optional<double> score;
+  std::string label;
+  std::string rationale;
+  std::string source;  // code, llm_judge, human
+  std::string error;
+  std::string judge_model;
+  int64_t judge_input_tokens = 0;
+  int64_t judge_output_tokens = 0;
+  std::optional<double> judge_cost_usd;
+  int judge_samples = 0;
+  std::optional<double> judge_agreement;
+};
+
+struct SpanRow {
+  std::string trace_id;
+  std::string span_id;
+  std::string parent_span_id;
+  std::string name;
+  int kind = 0;
+  int64_t start_unix_ns = 0;
+  int64_t end_unix_ns = 0;
+  int status = 0;
+  std::string status_message;
+  std::string attributes_json = "{}";
+  std::string events_json = "[]";
+};
+
+struct ItemRecord {
+  int64_t id = 0;  // Set when read back.
+  int64_t run_id = 0;
+  int64_t variant_id = 0;
+  int64_t row_index = 0;
+  int repeat = 0;
+  std::string item_key;  // Stable across runs: pairs items for comparison.
+  std::string inputs_json = "{}";
+  std::string rendered_input;
+  std::optional<std::string> output;
+  std::string error;
+  std::string error_type;
+  std::string finish_reason;
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  int64_t cached_tokens = 0;
+  int64_t reasoning_tokens = 0;
+  std::optional<double> cost_usd;
+  double latency_ms = 0;
+  double ttfb_ms = 0;
+  bool from_cache = false;
+  int model_calls = 0;
+  int tool_calls = 0;
+  std::string trace_id;
+  int64_t started_unix_ns = 0;
+  int64_t ended_unix_ns = 0;
+  std::vector<AssessmentRow> assessments;
+  std::vector<SpanRow> spans;
+  std::vector<std::pair<std::string, std::string>> cache_entries;  // key -> response JSON, written with the item.
+};
+
+// Identifies one unit of work of a run, for resuming.
+struct ItemSlot {
+  int64_t variant_id;
+  int64_t row_index;
+  int repeat;
+  bool operator<(const ItemSlot& o) const {
+    return std::tie(variant_id, row_index, repeat) < std::tie(o.variant_id, o.row_index, o.repeat);
+  }
+};
+
+class Store {
+ public:
+  // Opens or creates the store at `path` (creating its directory) and migrates it to the current schema.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, Clock* clock = Clock::Real());
+
+  const std::string& path() const { return db_->path(); }
+  SqliteDb* db() { return db_.get(); }
+
+  // --- Prompt registry (store_prompts.cc) ---
+  // Registers `content` as the next version of `name` unless identical content exists, in which case that version
+  // comes back and *created is false. Moves the automatic `latest` alias.
+  Result<PromptVersion> RegisterPrompt(const std::string& name, const std::string& content, const std::string& message,
+                                       const std::string& git_commit, bool* created);
+  Result<PromptVersion> GetPromptVersion(const std::string& name, int version);
+  // Resolves an alias (including `latest`) to its version.
+  Result<PromptVersion> GetPromptByAlias(const std::string& name, const std::string& alias);
+  Result<std::vector<PromptVersion>> PromptHistory(const std::string& name);
+  Result<std::vector<PromptSummary>> ListPrompts();
+  // Points `alias` of `name` at `version`. `latest` is managed automatically and cannot be set.
+  Status SetAlias(const std::string& name, const std::string& alias, int version);
+
+  // --- Runs and items (store_runs.cc) ---
+  Result<int64_t> CreateRun(const RunRecord& run);
+  Result<int64_t> AddVariant(const VariantRecord& variant);
+  Status SetRunStatus(int64_t run_id, const std::string& status, bool ended);
+  Status UpdateRunDataset(int64_t run_id, const std::string& sha256, int64_t rows);
+  Result<RunRecord> GetRun(int64_t run_id);
+  Result<std::vector<RunRecord>> ListRuns(int limit);
+  Result<std::vector<VariantRecord>> Variants(int64_t run_id);
+  Status DeleteRun(int64_t run_id);
+  // The slots of `run_id` that already have a stored item.
+  Result<std::vector<ItemSlot>> CompletedSlots(int64_t run_id);
+  // Writes items with their assessments and spans in one transaction.
+  Status WriteItems(const std::vector<ItemRecord>& items);
+  // Items of a run (assessments included, spans not), ordered by variant, row and repeat.
+  Result<std::vector<ItemRecord>> Items(int64_t run_id);
+  // Marks runs left "running" by a process that is gone as interrupted, and closes their open spans as errors.
+  Status RecoverAbandonedRuns();
+
+  // --- Response cache (store.cc) ---
+  Result<std::optional<std::string>> CacheGet(const std::string& key);
+  Status CachePut(const std::string& key, const std::string& response_json);
+
+  // --- Traces (store_runs.cc) ---
+  Result<std::vector<SpanRow>> TraceSpans(const std::string& trace_id);
+  // Root spans (one per trace) of `run_id` (0: every run), newest first, or slowest first when `slowest`.
+  Result<std::vector<SpanRow>> RootSpans(int64_t run_id, bool errors_only, bool slowest, int limit);
+  // Every span of a run, ordered by trace then start time.
+  Result<std::vector<SpanRow>> RunSpans(int64_t run_id);
+
+ private:
+  Store(std::unique_ptr<SqliteDb> db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
+  Status Migrate();
+  Result<int64_t> ExperimentId(const std::string& name);
+
+  std::unique_ptr<SqliteDb> db_;
+  Clock* clock_;
+};
+
+}  // namespace llmeval
+
+#endif  // LLMEVAL_ENGINE_STORE_H_

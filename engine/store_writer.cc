@@ -1,0 +1,72 @@
+#include "engine/store_writer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+namespace llmeval {
+
+StoreWriter::StoreWriter(std::unique_ptr<Store> store, size_t batch_size)
+    : store_(std::move(store)), batch_size_(batch_size), thread_([this] { Loop(); }) {}
+
+StoreWriter::~StoreWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void StoreWriter::Push(ItemRecord item) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(item));
+  }
+  wake_.notify_one();
+}
+
+Status StoreWriter::Flush() {
+  std::unique_lock<std::mutex> lock(mu_);
+  wake_.notify_one();
+  drained_.wait(lock, [this] { return queue_.empty() && in_progress_ == 0; });
+  return error_;
+}
+
+int64_t StoreWriter::written() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return written_;
+}
+
+void StoreWriter::Loop() {
+  std::vector<ItemRecord> batch;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      // Wait briefly to gather a batch, so one transaction carries many items.
+      wake_.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping_ || queue_.size() >= batch_size_; });
+      if (queue_.empty()) {
+        drained_.notify_all();
+        if (stopping_) return;
+        continue;
+      }
+      size_t n = std::min(batch_size_, queue_.size());
+      batch.clear();
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      in_progress_ = n;
+    }
+    Status s = store_->WriteItems(batch);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!s.ok() && error_.ok()) error_ = s;
+      if (s.ok()) written_ += static_cast<int64_t>(batch.size());
+      in_progress_ = 0;
+      if (queue_.empty()) drained_.notify_all();
+    }
+  }
+}
+
+}  // namespace llmeval

@@ -1,0 +1,47 @@
+// StoreWriter: the single writer of a run. Engine threads hand it finished items (with their assessments, spans and
+// cache entries); one background thread writes them in batched transactions on its own store connection. Push is
+// thread-safe and never blocks on the database. Flush waits until everything pushed so far is written.
+#ifndef LLMEVAL_ENGINE_STORE_WRITER_H_
+#define LLMEVAL_ENGINE_STORE_WRITER_H_
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "engine/store.h"
+
+namespace llmeval {
+
+class StoreWriter {
+ public:
+  // Takes ownership of `store`, a connection used only by the writer thread.
+  explicit StoreWriter(std::unique_ptr<Store> store, size_t batch_size = 256);
+  ~StoreWriter();  // Flushes and joins.
+
+  void Push(ItemRecord item);
+  // Waits until every pushed item is written; returns the first write error, if any.
+  Status Flush();
+  // Items written so far.
+  int64_t written() const;
+
+ private:
+  void Loop();
+
+  std::unique_ptr<Store> store_;
+  size_t batch_size_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::condition_variable drained_;
+  std::deque<ItemRecord> queue_;
+  size_t in_progress_ = 0;
+  int64_t written_ = 0;
+  bool stopping_ = false;
+  Status error_;
+  std::thread thread_;
+};
+
+}  // namespace llmeval
+
+#endif  // LLMEVAL_ENGINE_STORE_WRITER_H_

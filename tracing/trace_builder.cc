@@ -1,0 +1,116 @@
+#include "tracing/trace_builder.h"
+
+#include <utility>
+
+#include "tracing/semconv.h"
+
+namespace llmeval {
+
+TraceBuilder::TraceBuilder(Clock* clock, IdGenerator* ids) : TraceBuilder(clock, ids, ids->NewTraceId()) {}
+
+TraceBuilder::TraceBuilder(Clock* clock, IdGenerator* ids, TraceId trace_id)
+    : clock_(clock), ids_(ids), trace_id_(trace_id) {}
+
+Span* TraceBuilder::Lookup(SpanHandle span) {
+  if (finished_ || !span.valid() || span.index >= spans_.size()) return nullptr;
+  return &spans_[span.index];
+}
+
+SpanHandle TraceBuilder::StartSpan(std::string name, SpanKind kind, SpanHandle parent) {
+  // Read the clocks and draw the id before taking the lock: they need no protection of ours.
+  const int64_t now_unix = clock_->NowUnixNanos();
+  const int64_t now_mono = clock_->NowMonotonicNanos();
+  const SpanId id = ids_->NewSpanId();
+
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_ || spans_.size() >= SpanHandle::kNone) return SpanHandle();
+  Span& span = spans_.emplace_back();
+  span.trace_id = trace_id_;
+  span.span_id = id;
+  if (parent.valid() && parent.index < spans_.size() - 1) span.parent_span_id = spans_[parent.index].span_id;
+  span.name = std::move(name);
+  span.kind = kind;
+  span.start_unix_nanos = now_unix;
+  span.end_unix_nanos = now_unix;
+  start_mono_.push_back(now_mono);
+  open_.push_back(true);
+  return SpanHandle{static_cast<uint32_t>(spans_.size() - 1)};
+}
+
+void TraceBuilder::SetAttribute(SpanHandle span, std::string key, AttributeValue value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (Span* s = Lookup(span)) llmeval::SetAttribute(&s->attributes, std::move(key), std::move(value));
+}
+
+void TraceBuilder::SetAttributes(SpanHandle span, Attributes attributes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Span* s = Lookup(span);
+  if (s == nullptr) return;
+  for (Attribute& attribute : attributes) {
+    llmeval::SetAttribute(&s->attributes, std::move(attribute.first), std::move(attribute.second));
+  }
+}
+
+void TraceBuilder::AddEvent(SpanHandle span, std::string name, Attributes attributes) {
+  const int64_t now_mono = clock_->NowMonotonicNanos();
+  std::lock_guard<std::mutex> lock(mu_);
+  Span* s = Lookup(span);
+  if (s == nullptr) return;
+  SpanEvent& event = s->events.emplace_back();
+  event.name = std::move(name);
+  event.time_unix_nanos = s->start_unix_nanos + (now_mono - start_mono_[span.index]);
+  event.attributes = std::move(attributes);
+}
+
+void TraceBuilder::EndLocked(uint32_t index, int64_t now_mono, SpanStatus status, std::string message) {
+  if (!open_[index]) return;
+  open_[index] = false;
+  Span& span = spans_[index];
+  const int64_t elapsed = now_mono - start_mono_[index];
+  span.end_unix_nanos = span.start_unix_nanos + (elapsed > 0 ? elapsed : 0);
+  span.status = status;
+  span.status_message = std::move(message);
+}
+
+void TraceBuilder::End(SpanHandle span, SpanStatus status, std::string status_message) {
+  const int64_t now_mono = clock_->NowMonotonicNanos();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (Lookup(span) == nullptr) return;
+  EndLocked(span.index, now_mono, status, std::move(status_message));
+}
+
+void TraceBuilder::EndWithError(SpanHandle span, std::string error_type, std::string message) {
+  const int64_t now_mono = clock_->NowMonotonicNanos();
+  std::lock_guard<std::mutex> lock(mu_);
+  Span* s = Lookup(span);
+  if (s == nullptr || !open_[span.index]) return;
+  llmeval::SetAttribute(&s->attributes, semconv::kErrorType, std::move(error_type));
+  EndLocked(span.index, now_mono, SpanStatus::kError, std::move(message));
+}
+
+SpanId TraceBuilder::span_id(SpanHandle span) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_ || !span.valid() || span.index >= spans_.size()) return SpanId();
+  return spans_[span.index].span_id;
+}
+
+std::vector<Span> TraceBuilder::Finish() {
+  const int64_t now_mono = clock_->NowMonotonicNanos();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_) return {};
+  for (uint32_t i = 0; i < spans_.size(); ++i) {
+    if (!open_[i]) continue;
+    llmeval::SetAttribute(&spans_[i].attributes, semconv::kErrorType, semconv::kErrorSpanLeftOpen);
+    EndLocked(i, now_mono, SpanStatus::kError, "span left open");
+  }
+  finished_ = true;
+  std::vector<Span> spans;
+  spans.reserve(spans_.size());
+  for (Span& span : spans_) spans.push_back(std::move(span));
+  spans_.clear();
+  start_mono_.clear();
+  open_.clear();
+  return spans;
+}
+
+}  // namespace llmeval
