@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/strings.h"
 #include "engine/openai_client_codec.h"
 #include "engine/openai_client_codec_json.h"
 
@@ -98,6 +99,33 @@ Status ChatStreamAccumulator::Add(std::string_view data) {
   thread_local simdjson::dom::parser parser;
   element chunk;
   simdjson::error_code error = parser.parse(trimmed.data(), trimmed.size()).get(chunk);
+  if (error != simdjson::SUCCESS && trimmed.find('\n') != std::string_view::npos) {
+    // Several data lines that are each a whole chunk: the server dropped the blank lines between events.
+    std::string copy(trimmed);
+    size_t start = 0;
+    bool all_ok = true;
+    std::vector<std::string> lines;
+    while (start <= copy.size()) {
+      size_t end = copy.find('\n', start);
+      if (end == std::string::npos) end = copy.size();
+      lines.push_back(copy.substr(start, end - start));
+      start = end + 1;
+    }
+    for (const std::string& line : lines) {
+      simdjson::dom::element probe;
+      if (parser.parse(line.data(), line.size()).get(probe) != simdjson::SUCCESS &&
+          TrimWhitespace(line) != "[DONE]" && !TrimWhitespace(line).empty()) {
+        all_ok = false;
+      }
+    }
+    if (all_ok) {
+      for (const std::string& line : lines) {
+        Status status = Add(line);
+        if (!status.ok()) return status;
+      }
+      return Status::OK();
+    }
+  }
   if (error != simdjson::SUCCESS || !chunk.is_object()) {
     return Status::Unavailable(std::string("a streamed event was not valid JSON (") +
                                (error != simdjson::SUCCESS ? simdjson::error_message(error) : "not an object") +

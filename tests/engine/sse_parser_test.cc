@@ -167,6 +167,18 @@ TEST(ChatStreamAccumulatorTest, ErrorsAndTruncation) {
   EXPECT_FALSE(Accumulate(": keep-alive\n\n").ok());
 }
 
+TEST(ChatStreamAccumulatorTest, ChunksWithoutBlankLinesBetweenThem) {
+  // The blank lines between events were lost, so three chunks arrive as one multi-line event.
+  Result<ChatResponse> r = Accumulate(
+      "data: {\"id\":\"k1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n"
+      "data: {\"id\":\"k1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"b\"}}]}\n"
+      "data: {\"id\":\"k1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n"
+      "data: [DONE]\n\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r->message.content, "ab");
+  EXPECT_EQ(r->finish_reason, "stop");
+}
+
 TEST(ChatStreamAccumulatorTest, EmptyEventsAreSkippedAndPlainJsonAccepted) {
   ChatStreamAccumulator acc;
   EXPECT_TRUE(acc.Add("").ok());

@@ -40,6 +40,27 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
 CommandResult RunLlmeval(const std::vector<std::string>& args, const std::string& cwd = "",
                          const std::vector<std::string>& env = {});
 
+// A child process started in the background with its stdout on a pipe; killed (SIGKILL) and reaped on destruction.
+class ChildProcess {
+ public:
+  ChildProcess(const std::vector<std::string>& argv, const std::string& cwd = "",
+               const std::vector<std::string>& env = {});
+  ~ChildProcess();
+  // Reads one line of stdout (without the newline); "" at end of output or after `timeout_ms`.
+  std::string ReadLine(int timeout_ms = 10000);
+  void Signal(int signal);
+  // Waits for the exit and returns the exit code (128+signal when killed).
+  int Wait();
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = -1;
+  int out_fd_ = -1;
+  bool reaped_ = false;
+  int exit_code_ = -1;
+  std::string buffer_;
+};
+
 // The repository's root, for reading examples/.
 std::string SourceDir();
 

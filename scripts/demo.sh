@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The demo: installs what is missing, builds llmeval, and walks through the example project (examples/se-exam) on the
+# built-in simulated model: no API key, no network. Everything goes to a fresh store under build/demo/.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/scripts/install-deps.sh"
+bash "$root/scripts/build.sh" --target llmeval
+llmeval="$root/build/cli/llmeval"
+demo="$root/build/demo"
+rm -rf "$demo"
+mkdir -p "$demo"
+export LLMEVAL_DB="$demo/llmeval.db"
+cd "$root/examples/se-exam"
+step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
+
+step "Register the prompt templates as immutable versions" "$llmeval" prompts register -m "demo"
+step "Evaluate the basic prompt on 12 questions with the scenario's scorers (sim model, sim judge)" \
+  "$llmeval" run --prompt basic --limit 12 --group-by category
+step "Compare two prompts in one grid run" "$llmeval" run --prompt concise,academic --limit 6 --quiet
+step "The web-search agent: tools on, offline corpus" "$llmeval" run --prompt basic --tools web_search --limit 3 --quiet
+run_id=$("$llmeval" runs list --limit 1 | awk 'NR==2 {print $1}')
+step "Traces of the agent run" "$llmeval" traces list --run "$run_id" --limit 3
+trace_id=$("$llmeval" traces list --run "$run_id" --limit 1 | awk 'NR==2 {print $1}')
+step "One trace as a timeline" "$llmeval" trace show "$trace_id" --width 110
+step "Rerun: answered from the response cache" "$llmeval" run --prompt basic --limit 12 --quiet
+
+port_file="$demo/sim-server.port"
+"$llmeval" sim-server --port 0 --latency-ms 20 --exit-after 120 >"$port_file" 2>"$demo/sim-server.log" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "$port_file" ] && break; sleep 0.1; done
+port=$(head -n1 "$port_file")
+step "The same over HTTP: the sim server on 127.0.0.1:$port as an OpenAI-compatible endpoint" \
+  env OPENAI_BASE_URL="http://127.0.0.1:$port/v1" "$llmeval" run --model openai:sim --limit 8 --no-cache --quiet
+step "All runs in the store" "$llmeval" runs list
+echo
+echo "Results are in $LLMEVAL_DB. Try: LLMEVAL_DB=$LLMEVAL_DB $llmeval runs show 2"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds everything, runs the whole suite through CTest (unit tests,
+# loopback HTTP tests against the simulated server, end-to-end CLI tests, the include-graph check).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/scripts/install-deps.sh"
+bash "$root/scripts/build.sh"
+cd "$root/build"
+ctest --output-on-failure -j"$(nproc 2>/dev/null || echo 2)" --timeout 600

@@ -1,0 +1,166 @@
+// End-to-end tests of the llmeval binary: the command table, `run` on a scratch project with the sim model, bad input
+// (exit 2, nothing written), exports, and the cache.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "cli/cli_project.h"
+
+namespace llmeval::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+int CountLines(const std::string& text) {
+  int n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+TEST(CliTable, UnknownCommandSuggestsAndExitsTwo) {
+  CommandResult r = RunLlmeval({"rnu"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown command 'rnu'; did you mean 'run'?"));
+}
+
+TEST(CliTable, HelpListsCommandsAndExitCodes) {
+  CommandResult r = RunLlmeval({"help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* command : {"run", "generate", "runs", "prompts", "traces", "trace", "sim-server"}) {
+    EXPECT_THAT(r.out, HasSubstr(std::string("  ") + command + " "));
+  }
+  EXPECT_THAT(r.out, HasSubstr("2 bad input or usage"));
+  CommandResult run_help = RunLlmeval({"run", "--help"});
+  EXPECT_EQ(run_help.exit_code, 0);
+  EXPECT_THAT(run_help.out, HasSubstr("--prompt"));
+}
+
+TEST(CliTable, UnknownFlagSuggests) {
+  CommandResult r = RunLlmeval({"run", "--modle", "sim"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown flag '--modle'; did you mean '--model'?"));
+}
+
+TEST(CliRun, EvaluatesEveryRowAndStoresAnswersAssessmentsAndTraces) {
+  CliProject project;
+  CommandResult r = project.Run({"run", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("basic/1 x sim"));
+  EXPECT_THAT(r.out, HasSubstr("items 12   errors 0"));
+  EXPECT_THAT(r.out, HasSubstr("enough_words"));
+  EXPECT_THAT(r.out, HasSubstr("95% interval"));
+  EXPECT_THAT(r.out, HasSubstr("as run 1 (completed)"));
+
+  CommandResult exported = project.Run({"runs", "export", "1", "--format", "jsonl"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(CountLines(exported.out), 12);
+  simdjson::dom::parser parser;
+  simdjson::dom::document_stream docs;
+  ASSERT_EQ(parser.parse_many(exported.out).get(docs), simdjson::SUCCESS);
+  int items = 0;
+  for (auto doc : docs) {
+    simdjson::dom::element item;
+    ASSERT_EQ(doc.get(item), simdjson::SUCCESS);
+    std::string_view output, trace_id;
+    ASSERT_EQ(item["output"].get(output), simdjson::SUCCESS);
+    EXPECT_FALSE(output.empty());
+    ASSERT_EQ(item["trace_id"].get(trace_id), simdjson::SUCCESS);
+    EXPECT_EQ(trace_id.size(), 32u);
+    simdjson::dom::array assessments;
+    ASSERT_EQ(item["assessments"].get(assessments), simdjson::SUCCESS);
+    EXPECT_EQ(assessments.size(), 4u);
+    ++items;
+  }
+  EXPECT_EQ(items, 12);
+
+  CommandResult traces = project.Run({"traces", "list", "--run", "1"});
+  ASSERT_EQ(traces.exit_code, 0) << traces.err;
+  EXPECT_EQ(CountLines(traces.out), 13);  // Header plus one trace per item.
+  std::string trace_id = traces.out.substr(traces.out.find('\n') + 1, 32);
+  CommandResult shown = project.Run({"trace", "show", trace_id, "--width", "100"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out, HasSubstr("eval_item basic"));
+  EXPECT_THAT(shown.out, HasSubstr("chat sim"));
+  EXPECT_THAT(shown.out, HasSubstr("score english"));
+  EXPECT_THAT(shown.out, Not(HasSubstr("\033[")));  // Plain when piped.
+}
+
+TEST(CliRun, RerunIsAnsweredFromTheCacheAndNoCacheBypassesIt) {
+  CliProject project;
+  ASSERT_EQ(project.Run({"run", "--quiet"}).exit_code, 0);
+  CommandResult again = project.Run({"run", "--quiet"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("cache hits 12"));
+  CommandResult bypass = project.Run({"run", "--quiet", "--no-cache"});
+  ASSERT_EQ(bypass.exit_code, 0) << bypass.err;
+  EXPECT_THAT(bypass.out, HasSubstr("cache hits 0"));
+}
+
+TEST(CliRun, GridOfPromptsAndModelsStoresEveryCell) {
+  CliProject project;
+  project.Write("prompts/concise.txt", "Question: {question}\nAnswer the question.\n");
+  CommandResult r = project.Run({"run", "--quiet", "--prompt", "basic,concise", "--model", "sim,sim-large",
+                                 "--limit", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* cell : {"basic/1 x sim", "basic/1 x sim-large", "concise/1 x sim", "concise/1 x sim-large"}) {
+    EXPECT_THAT(r.out, HasSubstr(cell));
+  }
+  CommandResult exported = project.Run({"runs", "export", "1", "--format", "csv"});
+  ASSERT_EQ(exported.exit_code, 0);
+  size_t records = 0;
+  for (size_t at = exported.out.find("\r\n"); at != std::string::npos; at = exported.out.find("\r\n", at + 2)) {
+    ++records;
+  }
+  EXPECT_EQ(records, 1u + 4 * 3);  // The header and one record per cell and row (answers may hold bare newlines).
+}
+
+TEST(CliRun, MalformedCsvIsRejectedWithFileLineAndNothingWritten) {
+  CliProject project;
+  project.Write("questions.csv", "Category,Question,Weight\nGit,What is HEAD?,2\nGit,\"unterminated,3\n");
+  CommandResult r = project.Run({"run", "--quiet"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("questions.csv:3:"));
+  EXPECT_THAT(r.err, HasSubstr("unterminated"));
+  CommandResult runs = project.Run({"runs", "list"});
+  EXPECT_EQ(CountLines(runs.out), 1);  // Only the header: no run was recorded.
+}
+
+TEST(CliRun, UnboundPlaceholderListsMissingNamesAndColumns) {
+  CliProject project;
+  project.Write("prompts/basic.txt", "Question: {question}\nAudience: {audience}\n");
+  CommandResult r = project.Run({"run", "--quiet"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("{audience}"));
+  EXPECT_THAT(r.err, HasSubstr("category, question, weight"));
+  CommandResult bound = project.Run({"run", "--quiet", "--var", "audience=students", "--limit", "1"});
+  EXPECT_EQ(bound.exit_code, 0) << bound.err;
+}
+
+TEST(CliRun, PromptNamesCannotEscapeThePromptsDirectory) {
+  CliProject project;
+  CommandResult r = project.Run({"run", "--quiet", "--prompt", "../../etc/passwd"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, Not(HasSubstr("root:")));
+}
+
+TEST(CliRun, BadConfigNamesFileAndLine) {
+  CliProject project;
+  project.Write("llmeval.yaml", "dataset: questions.csv\nprompt: basic\nconcurency: 4\n");
+  CommandResult r = project.Run({"run", "--quiet"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("llmeval.yaml:3:1: unknown key 'concurency'"));
+  EXPECT_THAT(r.err, HasSubstr("did you mean 'concurrency'?"));
+}
+
+TEST(CliRun, GenerateStoresAnswersWithoutScoring) {
+  CliProject project;
+  CommandResult r = project.Run({"generate", "--quiet", "--limit", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CommandResult exported = project.Run({"runs", "export", "1", "--format", "json"});
+  EXPECT_THAT(exported.out, HasSubstr("\"assessments\":[]"));
+  EXPECT_THAT(exported.out, Not(HasSubstr("\"output\":null")));
+}
+
+}  // namespace
+}  // namespace llmeval::testing
