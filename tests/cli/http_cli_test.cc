@@ -1,0 +1,172 @@
+// End-to-end over real loopback HTTP: `llmeval sim-server` as the provider of `llmeval run`. Covers kill -9 then
+// --resume (same results as an uninterrupted run, nothing lost or duplicated), Ctrl-C, a second process reading the
+// store during a run, a provider failing 30% of calls, and that a planted API key is written nowhere.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <simdjson.h>
+
+#include <map>
+
+#include "cli/cli_project.h"
+
+namespace llmeval::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class SimServerProcess {
+ public:
+  explicit SimServerProcess(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {LLMEVAL_BINARY, "sim-server", "--port", "0", "--exit-after", "120"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    child_ = std::make_unique<ChildProcess>(argv);
+    port_ = child_->ReadLine();
+  }
+  std::string base_url() const { return "OPENAI_BASE_URL=http://127.0.0.1:" + port_ + "/v1"; }
+  const std::string& port() const { return port_; }
+
+ private:
+  std::unique_ptr<ChildProcess> child_;
+  std::string port_;
+};
+
+// item key + repeat -> "output|assessment outcomes", from a JSONL export.
+std::map<std::string, std::string> Results(const CliProject& project, const std::string& run) {
+  CommandResult exported = project.Run({"runs", "export", run, "--format", "jsonl"});
+  EXPECT_EQ(exported.exit_code, 0) << exported.err;
+  std::map<std::string, std::string> results;
+  simdjson::dom::parser parser;
+  simdjson::dom::document_stream docs;
+  if (parser.parse_many(exported.out).get(docs) != simdjson::SUCCESS) return results;
+  for (auto doc : docs) {
+    simdjson::dom::element item = doc.value();
+    std::string key = std::string(item["item_id"].get_string().value()) + "#" +
+                      std::to_string(item["repeat"].get_int64().value());
+    std::string value;
+    std::string_view output;
+    if (item["output"].get(output) == simdjson::SUCCESS) value = std::string(output);
+    for (auto a : item["assessments"].get_array()) {
+      value += "|" + std::string(a["name"].get_string().value()) + "=" + std::string(a["outcome"].get_string().value());
+    }
+    EXPECT_EQ(results.count(key), 0u) << "duplicate item " << key;
+    results[key] = value;
+  }
+  return results;
+}
+
+TEST(CliHttp, KillNineThenResumeGivesTheSameResultsAsAnUninterruptedRun) {
+  SimServerProcess server({"--latency-ms", "60"});
+  ASSERT_FALSE(server.port().empty());
+  CliProject project;
+  std::vector<std::string> env = {server.base_url()};
+  std::vector<std::string> args = {"run", "--model", "openai:sim", "--no-cache", "--concurrency", "2"};
+  CommandResult full = project.Run(args, env);
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  std::map<std::string, std::string> expected = Results(project, "1");
+  ASSERT_EQ(expected.size(), 12u);
+
+  {
+    std::vector<std::string> argv = {LLMEVAL_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ChildProcess run(argv, project.dir(), env);
+    std::string line;
+    do {
+      line = run.ReadLine(20000);
+    } while (!line.empty() && line.find("4/12 items") == std::string::npos);
+    ASSERT_THAT(line, HasSubstr("4/12 items"));
+    // A second process reads the store while the run writes.
+    CommandResult reader = project.Run({"runs", "list"});
+    EXPECT_EQ(reader.exit_code, 0) << reader.err;
+    EXPECT_THAT(reader.out, HasSubstr("running"));
+    run.Signal(SIGKILL);
+    EXPECT_EQ(run.Wait(), 128 + SIGKILL);
+  }
+  CommandResult listed = project.Run({"runs", "list"});
+  EXPECT_THAT(listed.out, HasSubstr("interrupted"));
+  CommandResult resumed = project.Run({"run", "--resume", "2", "--no-cache", "--quiet"}, env);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_THAT(resumed.out, HasSubstr("as run 2 (completed)"));
+  EXPECT_EQ(Results(project, "2"), expected);
+  EXPECT_EQ(project.Run({"run", "--resume", "2"}, env).exit_code, 2);  // Already completed.
+}
+
+TEST(CliHttp, CtrlCFinishesInFlightItemsAndMarksTheRunInterrupted) {
+  SimServerProcess server({"--latency-ms", "60"});
+  CliProject project;
+  std::vector<std::string> env = {server.base_url()};
+  std::vector<std::string> argv = {LLMEVAL_BINARY, "run", "--model", "openai:sim", "--no-cache", "--concurrency", "2"};
+  ChildProcess run(argv, project.dir(), env);
+  std::string line;
+  do {
+    line = run.ReadLine(20000);
+  } while (!line.empty() && line.find("3/12 items") == std::string::npos);
+  ASSERT_THAT(line, HasSubstr("3/12 items"));
+  run.Signal(SIGINT);
+  EXPECT_EQ(run.Wait(), 130);
+  CommandResult listed = project.Run({"runs", "list"});
+  EXPECT_THAT(listed.out, HasSubstr("interrupted"));
+  CommandResult resumed = project.Run({"run", "--resume", "1", "--no-cache", "--quiet"}, env);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(Results(project, "1").size(), 12u);
+}
+
+TEST(CliHttp, AProviderFailingThirtyPercentOfCallsLeavesEveryItemAnsweredOrErrored) {
+  SimServerProcess server({"--faults", "500=30%", "--seed", "7"});
+  CliProject project;
+  project.Write("llmeval.yaml",
+                "dataset: questions.csv\nprompt: basic\nmodel: flaky:sim\njudge: flaky:sim\nconcurrency: 4\n"
+                "providers:\n  flaky:\n    base_url: http://127.0.0.1:" + server.port() + "/v1\n    max_attempts: 1\n"
+                "scorers:\n  - {name: enough_words, type: word_count, min: 10}\n"
+                "  - {name: relevance, type: relevance_to_query}\n");
+  CommandResult r = project.Run({"run", "--quiet", "--no-cache", "--repeat", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CommandResult exported = project.Run({"runs", "export", "1", "--format", "jsonl"});
+  simdjson::dom::parser parser;
+  simdjson::dom::document_stream docs;
+  ASSERT_EQ(parser.parse_many(exported.out).get(docs), simdjson::SUCCESS);
+  int items = 0, errors = 0, judge_errors = 0;
+  for (auto doc : docs) {
+    simdjson::dom::element item = doc.value();
+    ++items;
+    bool has_output = !item["output"].is_null();
+    bool has_error = !item["error"].is_null();
+    EXPECT_NE(has_output, has_error);
+    if (has_error) {
+      ++errors;
+      EXPECT_THAT(std::string(item["error"].get_string().value()), HasSubstr("500"));
+    }
+    EXPECT_EQ(item["assessments"].get_array().size(), 2u);
+    for (auto a : item["assessments"].get_array()) {
+      if (std::string_view(a["outcome"].get_string().value()) == "error") ++judge_errors;
+    }
+  }
+  EXPECT_EQ(items, 36);
+  EXPECT_GT(errors, 3);
+  EXPECT_LT(errors, 24);
+  EXPECT_GT(judge_errors, errors);  // Errored items error every scorer; failed judge calls add more.
+  EXPECT_THAT(r.out, HasSubstr("items 36"));
+}
+
+TEST(CliHttp, APlantedApiKeyIsWrittenNowhere) {
+  const std::string key = "sk-planted-SECRET-0123456789abcdef";
+  SimServerProcess server({"--faults", "429=20%,500=10%"});
+  CliProject project;
+  std::vector<std::string> env = {server.base_url(), "OPENAI_API_KEY=" + key};
+  CommandResult r = project.Run({"run", "--model", "openai:sim", "--judge", "openai:sim", "--no-cache"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CommandResult traces = project.Run({"traces", "export", "--format", "otlp-json"});
+  CommandResult exported = project.Run({"runs", "export", "1", "--format", "json"});
+  for (const std::string* text : {&r.out, &r.err, &traces.out, &exported.out}) {
+    EXPECT_THAT(*text, Not(HasSubstr(key)));
+    EXPECT_THAT(*text, Not(HasSubstr("SECRET")));
+  }
+  for (const char* file : {".llmeval/llmeval.db", ".llmeval/llmeval.db-wal"}) {
+    std::string bytes = ReadFile(project.Path(file));
+    EXPECT_EQ(bytes.find("SECRET"), std::string::npos) << file;
+  }
+}
+
+}  // namespace
+}  // namespace llmeval::testing
