@@ -167,7 +167,7 @@ Status ReadProvider(const ConfigReader& r, const std::string& name, const YAML::
 Status ReadTool(const ConfigReader& r, const std::string& name, const YAML::Node& node, ToolSettings* t) {
   if (!node.IsMap()) return r.Error(node, "tools." + name + ": expected a mapping");
   Status s = r.CheckKeys(node, {"kind", "description", "parameters", "command", "env", "url", "method", "timeout_ms",
-                                "max_output_bytes"},
+                                "max_output_bytes", "headers", "tools"},
                          "tools." + name);
   if (!s.ok()) return s;
   t->name = name;
@@ -190,6 +190,12 @@ Status ReadTool(const ConfigReader& r, const std::string& name, const YAML::Node
     if (key == "method") s = r.String(v, context, &t->method);
     if (key == "timeout_ms" && (s = r.Int(v, context, 1, &n)).ok()) t->timeout_ms = n;
     if (key == "max_output_bytes" && (s = r.Int(v, context, 1, &n)).ok()) t->max_output_bytes = static_cast<size_t>(n);
+    if (key == "headers") {
+      std::map<std::string, std::string> headers;
+      s = r.StringMap(v, context, &headers);
+      for (auto& [k, value] : headers) t->headers.push_back({k, value});
+    }
+    if (key == "tools") s = r.StringList(v, context, &t->mcp_tools);
     if (!s.ok()) return s;
   }
   if (t->kind != "command" && t->kind != "http" && t->kind != "mcp") {

@@ -38,6 +38,10 @@ struct ToolSettings {
   std::string method = "POST";
   int64_t timeout_ms = 10000;
   size_t max_output_bytes = 64 * 1024;
+  // http tools: extra request headers; values may reference environment variables as ${NAME}, resolved at call time.
+  std::vector<std::pair<std::string, std::string>> headers;
+  // mcp tools: the server's tools to offer (empty: all it lists).
+  std::vector<std::string> mcp_tools;
 };
 
 struct ScorerSettings {
@@ -52,6 +56,24 @@ struct PriceSettings {
   double input_per_mtok = 0;
   double output_per_mtok = 0;
   double cached_input_per_mtok = 0;
+};
+
+// One rule of the `gate:` section (llmeval gate). A rule names a scorer ("" = every scorer) and one or more limits.
+struct GateRule {
+  std::string scorer;
+  std::optional<double> min_pass_rate;
+  bool on_lower_bound = false;  // `on: lower_bound`: compare the Wilson 95% lower bound, not the point estimate.
+  std::optional<double> max_drop;  // Non-inferiority margin against the baseline (paired by item).
+  bool strict = false;             // With max_drop: fail unless the drop is shown to be within the margin.
+  std::optional<double> max_error_rate;
+  std::optional<double> max_cost_usd;
+  std::optional<double> max_p95_latency_ms;
+  int line = 0;  // Where it was declared, for messages.
+};
+
+struct GateSettings {
+  std::string baseline;  // Default --baseline: a baseline file, a run id, or a prompt reference.
+  std::vector<GateRule> rules;
 };
 
 struct ProjectConfig {
@@ -81,6 +103,7 @@ struct ProjectConfig {
   std::vector<ToolSettings> tools;
   std::vector<ScorerSettings> scorers;
   std::vector<PriceSettings> prices;
+  GateSettings gate;
 
   // Resolves a path from the config against dir.
   std::string Resolve(const std::string& path) const;

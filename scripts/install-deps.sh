@@ -6,7 +6,8 @@ packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libcurl4-openssl-dev libsimdjson-dev libsqlite3-dev libtbb-dev libyaml-cpp-dev libevent-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3
+  python3 clang libclang-rt-14-dev
+  nodejs npm
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,4 +6,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
 bash "$root/scripts/build.sh"
 cd "$root/build"
+bash "$root/scripts/install-mcp-test-server.sh" || true  # optional: the MCP tests skip without it
 ctest --output-on-failure -j"$(nproc 2>/dev/null || echo 2)" --timeout 600

@@ -1,0 +1,220 @@
+#include "bench/bench_util.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "engine/sim_server.h"
+
+namespace llmeval {
+namespace bench {
+namespace {
+
+bool WriteAll(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buffer[4096];
+  while (true) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+int64_t Micros(const timeval& tv) { return static_cast<int64_t>(tv.tv_sec) * 1000000 + tv.tv_usec; }
+
+}  // namespace
+
+int64_t ProcessCpuMicros() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return Micros(usage.ru_utime) + Micros(usage.ru_stime);
+}
+
+int64_t PeakRssKiB() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+ServerProcess::~ServerProcess() { Stop(); }
+
+bool ServerProcess::Start(int latency_ms) {
+  int port_pipe[2], control_pipe[2];
+  if (pipe(port_pipe) != 0 || pipe(control_pipe) != 0) {
+    std::perror("pipe");
+    return false;
+  }
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    std::perror("fork");
+    return false;
+  }
+  if (pid == 0) {
+    close(port_pipe[0]);
+    close(control_pipe[1]);
+    SimServerOptions options;
+    options.latency_ms = latency_ms;
+    SimServer server(options);
+    Status s = server.Start();
+    if (!s.ok()) {
+      std::fprintf(stderr, "sim server: %s\n", s.message().c_str());
+      _exit(1);
+    }
+    WriteAll(port_pipe[1], std::to_string(server.port()) + "\n");
+    close(port_pipe[1]);
+    char byte;
+    while (read(control_pipe[0], &byte, 1) > 0) {
+    }
+    server.Stop();
+    _exit(0);
+  }
+  close(port_pipe[1]);
+  close(control_pipe[0]);
+  std::string port = ReadAll(port_pipe[0]);
+  close(port_pipe[0]);
+  pid_ = pid;
+  control_fd_ = control_pipe[1];
+  port_ = std::atoi(port.c_str());
+  if (port_ <= 0) {
+    Stop();
+    return false;
+  }
+  return true;
+}
+
+int64_t ServerProcess::Stop() {
+  if (pid_ < 0) return 0;
+  close(control_fd_);
+  int status = 0;
+  struct rusage usage;
+  wait4(pid_, &status, 0, &usage);
+  pid_ = -1;
+  control_fd_ = -1;
+  return Micros(usage.ru_utime) + Micros(usage.ru_stime);
+}
+
+std::string ServerProcess::base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+std::string RunInChild(const std::function<std::string()>& body) {
+  int fds[2];
+  if (pipe(fds) != 0) {
+    std::perror("pipe");
+    return "";
+  }
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    std::perror("fork");
+    return "";
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    std::string result = body();
+    WriteAll(fds[1], result);
+    close(fds[1]);
+    std::fflush(nullptr);
+    _exit(0);  // Skips destructors of the parent's objects the child inherited.
+  }
+  close(fds[1]);
+  std::string result = ReadAll(fds[0]);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "measurement child failed (status %d)\n", status);
+    return "";
+  }
+  return result;
+}
+
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+BenchFlags::BenchFlags(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0) continue;
+    size_t eq = arg.find('=');
+    if (eq == std::string::npos) {
+      flags_.emplace_back(arg.substr(2), "");
+    } else {
+      flags_.emplace_back(arg.substr(2, eq - 2), arg.substr(eq + 1));
+    }
+  }
+}
+
+std::string BenchFlags::Get(const std::string& name, const std::string& fallback) const {
+  for (const auto& [k, v] : flags_) {
+    if (k == name) return v;
+  }
+  return fallback;
+}
+
+int64_t BenchFlags::GetInt(const std::string& name, int64_t fallback) const {
+  std::string v = Get(name, "");
+  return v.empty() ? fallback : std::atoll(v.c_str());
+}
+
+std::vector<int64_t> BenchFlags::GetInts(const std::string& name, const std::vector<int64_t>& fallback) const {
+  std::string v = Get(name, "");
+  if (v.empty()) return fallback;
+  std::vector<int64_t> out;
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t comma = v.find(',', start);
+    if (comma == std::string::npos) comma = v.size();
+    if (comma > start) out.push_back(std::atoll(v.substr(start, comma - start).c_str()));
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool BenchFlags::Has(const std::string& name) const {
+  for (const auto& [k, v] : flags_) {
+    if (k == name) return true;
+  }
+  return false;
+}
+
+std::string MakeTempDir(const char* prefix) {
+  std::string pattern = std::string("/tmp/") + prefix + ".XXXXXX";
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (mkdtemp(buffer.data()) == nullptr) return "";
+  return buffer.data();
+}
+
+void RemoveTree(const std::string& dir) {
+  std::error_code ec;
+  if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace bench
+}  // namespace llmeval
