@@ -71,15 +71,13 @@ std::string MeasureClient(const std::string& base_url, const Point& point, int64
           ChatMessage::User("Question " + std::to_string(n) + ": what is a unit test, in two sentences?"));
       request.max_tokens = 200;
       provider.Chat(std::move(request), [&](ChatResult result) {
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          ++finished;
-          if (!result.status.ok()) {
-            if (errors++ == 0) std::fprintf(stderr, "first error: %s\n", result.status.message().c_str());
-          }
-          if (finished == calls) cv.notify_all();
+        start_one();  // Before counting this call: once the count is complete nothing here touches start_one.
+        std::lock_guard<std::mutex> lock(mu);
+        ++finished;
+        if (!result.status.ok() && errors++ == 0) {
+          std::fprintf(stderr, "first error: %s\n", result.status.message().c_str());
         }
-        start_one();
+        if (finished == calls) cv.notify_all();
       });
     };
     for (int i = 0; i < point.concurrency; ++i) start_one();

@@ -6,6 +6,11 @@
 #include "core/strings.h"
 
 namespace llmeval {
+
+int CmdGate(const Args& args);      // cli/cmd_gate.cc
+int CmdBaseline(const Args& args);  // cli/cmd_baseline.cc
+int CmdFeedback(const Args& args);  // cli/cmd_feedback.cc
+
 namespace {
 
 struct Command {
@@ -18,11 +23,15 @@ const std::vector<Command>& CommandTable() {
   static const std::vector<Command> kCommands = {
       {"run", "evaluate prompts x models over a dataset: answers, scores, traces", &CmdRun},
       {"generate", "like run, but only store answers (no scorers)", &CmdGenerate},
+      {"evaluate", "score a stored run's answers again, without calling the model", &CmdEvaluate},
       {"runs", "list, show, compare, export and delete stored runs", &CmdRuns},
       {"prompts", "list, show, history, diff, alias and register prompt versions", &CmdPrompts},
       {"traces", "list traces, export them as OTLP/JSON", &CmdTraces},
       {"trace", "show one trace as a timeline (waterfall)", &CmdTrace},
       {"sim-server", "serve the simulated model over an OpenAI-compatible HTTP API", &CmdSimServer},
+      {"gate", "CI quality gate: check a run against rules and a baseline; exit 1 when a rule fails", &CmdGate},
+      {"baseline", "export a run as a portable baseline file for gate --baseline", &CmdBaseline},
+      {"feedback", "record human feedback on items; list it (agreement shows in runs show)", &CmdFeedback},
   };
   return kCommands;
 }

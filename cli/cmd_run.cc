@@ -9,6 +9,7 @@
 #include "cli/summary_printer.h"
 #include "core/clock.h"
 #include "core/strings.h"
+#include "engine/evaluator.h"
 #include "engine/run_summary.h"
 #include "engine/runner.h"
 
@@ -206,6 +207,57 @@ int RunOrGenerate(const Args& args, bool generate_only) {
 }  // namespace
 
 int CmdRun(const Args& args) { return RunOrGenerate(args, false); }
+
+int CmdEvaluate(const Args& args) {
+  std::vector<FlagSpec> specs = ProjectFlags();
+  std::vector<FlagSpec> own = {
+      {"run", true, "the stored run whose answers to score (required)", ""},
+      {"scorers", true, "run only these scorers of the config, comma-separated", ""},
+      {"judge", true, "judge model for LLM-as-judge scorers (default: the config's)", ""},
+      {"concurrency", true, "items in flight at once", ""},
+      {"no-cache", false, "do not answer judge calls from the response cache", ""},
+      {"run-name", true, "a name for the new run", ""},
+      {"group-by", true, "break the summary down by this dataset column", ""},
+      {"quiet", false, "no progress output", ""},
+  };
+  specs.insert(specs.end(), own.begin(), own.end());
+  Result<Flags> flags = Flags::Parse(args, specs);
+  if (!flags.ok()) return Fail("evaluate", flags.status());
+  if (flags->Has("help")) {
+    PrintCommandHelp("llmeval evaluate --run RUN [--scorers a,b] [--judge MODEL]",
+                     "Scores the stored answers of RUN again without calling the application model, into a new run "
+                     "(the two-step workflow: llmeval generate, then llmeval evaluate).",
+                     specs);
+    return 0;
+  }
+  Result<int64_t> source = flags->GetInt("run", 0, 1);
+  Result<int64_t> concurrency = flags->GetInt("concurrency", 0, 1);
+  if (!source.ok()) return Fail("evaluate", source.status());
+  if (!concurrency.ok()) return Fail("evaluate", concurrency.status());
+  if (*source == 0) return Fail("evaluate", Status::InvalidInput("--run RUN is required (see: llmeval runs list)"));
+  Result<ProjectConfig> config = LoadProject(*flags);
+  if (!config.ok()) return Fail("evaluate", config.status());
+  EvaluateOptions options;
+  options.source_run_id = *source;
+  if (flags->Has("scorers")) options.scorers = flags->GetList("scorers");
+  options.judge = flags->Get("judge");
+  options.concurrency = static_cast<int>(*concurrency);
+  options.use_cache = !flags->Has("no-cache");
+  options.run_name = flags->Get("run-name");
+  options.db = flags->Get("db");
+  ProgressPrinter progress(flags->Has("quiet"));
+  Result<RunOutcome> outcome = ExecuteEvaluate(*config, options, &progress);
+  if (!outcome.ok()) return Fail("evaluate", outcome.status());
+  Result<std::unique_ptr<Store>> store = OpenProjectStore(*flags, *config);
+  if (!store.ok()) return Fail("evaluate", store.status());
+  Result<RunSummary> summary = SummarizeRun(store->get(), outcome->run_id, AsciiLower(flags->Get("group-by")));
+  if (!summary.ok()) return Fail("evaluate", summary.status());
+  std::printf("\n%s", FormatRunSummary(*summary, StdoutIsTty()).c_str());
+  std::printf("\nScored run %lld's answers into run %lld in %s.\nCompare: llmeval runs compare %lld %lld\n",
+              static_cast<long long>(*source), static_cast<long long>(outcome->run_id), (*store)->path().c_str(),
+              static_cast<long long>(*source), static_cast<long long>(outcome->run_id));
+  return 0;
+}
 int CmdGenerate(const Args& args) { return RunOrGenerate(args, true); }
 
 }  // namespace llmeval

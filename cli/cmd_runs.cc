@@ -9,6 +9,7 @@
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "engine/file_io.h"
+#include "engine/run_compare.h"
 #include "engine/run_summary.h"
 
 namespace llmeval {
@@ -17,6 +18,7 @@ namespace {
 const char kUsage[] =
     "llmeval runs list [--limit N]\n"
     "       llmeval runs show RUN [--group-by COLUMN]\n"
+    "       llmeval runs compare RUN_A RUN_B\n"
     "       llmeval runs export RUN --format csv|json|jsonl [-o FILE]\n"
     "       llmeval runs delete RUN";
 
@@ -144,6 +146,49 @@ int Export(Store* store, int64_t run_id, const std::string& format, const std::s
   return 0;
 }
 
+std::string FormatComparison(const RunComparison& cmp) {
+  std::string out;
+  char line[512];
+  for (const VariantComparison& v : cmp.variants) {
+    std::snprintf(line, sizeof(line), "run %lld %s  vs  run %lld %s   (%lld paired items of %lld / %lld)\n",
+                  static_cast<long long>(cmp.run_a), v.label_a.c_str(), static_cast<long long>(cmp.run_b),
+                  v.label_b.c_str(), static_cast<long long>(v.paired_items), static_cast<long long>(v.items_a),
+                  static_cast<long long>(v.items_b));
+    out += line;
+    std::snprintf(line, sizeof(line), "  %-30s %6s %7s %7s %8s  %-18s %s\n", "scorer", "paired", "run A", "run B",
+                  "delta", "95% interval", "flipped (-/+)");
+    out += line;
+    for (const ScorerComparison& s : v.scorers) {
+      int64_t worse = 0, better = 0;
+      for (const FlippedItem& f : s.flipped) (f.now_passes ? better : worse)++;
+      std::snprintf(line, sizeof(line), "  %-30s %6lld %6.0f%% %6.0f%% %+7.1f%%  [%+.1f%%, %+.1f%%]   %lld / %lld\n",
+                    s.scorer.c_str(), static_cast<long long>(s.paired), s.rate_a * 100, s.rate_b * 100,
+                    s.delta.mean * 100, s.delta.ci95.low * 100, s.delta.ci95.high * 100,
+                    static_cast<long long>(worse), static_cast<long long>(better));
+      out += line;
+    }
+    bool header = false;
+    for (const ScorerComparison& s : v.scorers) {
+      for (const FlippedItem& f : s.flipped) {
+        if (!header) {
+          out += "  flipped items:\n";
+          header = true;
+        }
+        std::string question = f.question;
+        for (char& c : question) {
+          if (c == '\n' || c == '\r') c = ' ';
+        }
+        std::snprintf(line, sizeof(line), "    %s %-28s %s#%d  %.90s\n", f.now_passes ? "+" : "-", s.scorer.c_str(),
+                      f.item_key.substr(0, 12).c_str(), f.repeat, question.c_str());
+        out += line;
+      }
+    }
+    out += "\n";
+  }
+  for (const std::string& note : cmp.notes) out += "note: " + note + "\n";
+  return out;
+}
+
 }  // namespace
 
 int CmdRuns(const Args& args) {
@@ -183,6 +228,23 @@ int CmdRuns(const Args& args) {
                   FormatTime(r.started_unix_ns).c_str(), r.experiment.c_str(), r.name.c_str(),
                   JoinStrings(labels, "; ").c_str());
     }
+    return 0;
+  }
+  if (sub == "compare") {
+    if (pos.size() != 3) {
+      return Fail("runs compare", Status::InvalidInput(std::string("expected two RUN ids\nusage: ") + kUsage));
+    }
+    Result<int64_t> a = ParseRunId(pos[1]);
+    Result<int64_t> b = ParseRunId(pos[2]);
+    if (!a.ok()) return Fail("runs compare", a.status());
+    if (!b.ok()) return Fail("runs compare", b.status());
+    for (int64_t id : {*a, *b}) {
+      Result<RunRecord> run = store->GetRun(id);
+      if (!run.ok()) return Fail("runs compare", run.status());
+    }
+    Result<RunComparison> cmp = CompareRuns(store, *a, *b);
+    if (!cmp.ok()) return Fail("runs compare", cmp.status());
+    std::printf("%s", FormatComparison(*cmp).c_str());
     return 0;
   }
   if (pos.size() != 2) {

@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <set>
 
 #include "cli/commands.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "engine/file_io.h"
+#include "engine/otlp_exporter.h"
 #include "engine/span_rows.h"
 #include "tracing/otlp_json.h"
 #include "tracing/semconv.h"
@@ -82,6 +85,8 @@ int CmdTraces(const Args& args) {
   specs.push_back({"limit", true, "traces to list (default 50)", ""});
   specs.push_back({"format", true, "export format: otlp-json", ""});
   specs.push_back({"output", true, "export to this file instead of stdout", "o"});
+  specs.push_back({"otlp-endpoint", true, "push the traces over OTLP/HTTP (JSON) to this base URL (POST "
+                                          "<URL>/v1/traces); default: OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT", ""});
   specs.push_back({"max-attribute-bytes", true, "cap long attribute strings on export (default 65536; the store keeps "
                                                 "the full text)", ""});
   Result<Flags> flags = Flags::Parse(args, specs);
@@ -89,7 +94,8 @@ int CmdTraces(const Args& args) {
   const std::vector<std::string>& pos = flags->positional();
   if (flags->Has("help") || pos.size() != 1) {
     PrintCommandHelp("llmeval traces list [--run R] [--status error] [--slowest N]\n"
-                     "       llmeval traces export [--run R] --format otlp-json [-o FILE]",
+                     "       llmeval traces export [--run R] --format otlp-json [-o FILE]\n"
+                     "       llmeval traces export [--run R] --otlp-endpoint URL",
                      "Lists stored traces, or writes them as OTLP/JSON (one ExportTraceServiceRequest per line, one "
                      "line per trace).",
                      specs);
@@ -127,7 +133,24 @@ int CmdTraces(const Args& args) {
     return 0;
   }
   if (pos[0] == "export") {
-    if (flags->Get("format") != "otlp-json") {
+    // Push mode: --otlp-endpoint, or the OTEL_EXPORTER_OTLP_* variables when neither --format nor -o is given.
+    Result<OtlpEndpoint> endpoint = ResolveOtlpEndpoint(flags->Get("otlp-endpoint"), [](const char* name) {
+      return static_cast<const char*>(std::getenv(name));
+    });
+    if (!endpoint.ok()) return Fail("traces export", endpoint.status());
+    const bool push = flags->Has("otlp-endpoint") ||
+                      (!flags->Has("format") && !flags->Has("output") && !endpoint->url.empty());
+    if (push && flags->Has("otlp-endpoint") && flags->Get("otlp-endpoint").empty()) {
+      return Fail("traces export", Status::InvalidInput("--otlp-endpoint needs a URL"));
+    }
+    if (push && flags->Has("output")) {
+      return Fail("traces export", Status::InvalidInput("--otlp-endpoint pushes to a receiver; drop -o/--output"));
+    }
+    if (push && flags->Has("format") && flags->Get("format") != "otlp-json") {
+      return Fail("traces export", Status::InvalidInput("--otlp-endpoint sends otlp-json; got --format " +
+                                                            flags->Get("format")));
+    }
+    if (!push && flags->Get("format") != "otlp-json") {
       return Fail("traces export", Status::InvalidInput("--format otlp-json is required (the only format so far)"));
     }
     Result<int64_t> cap = flags->GetInt("max-attribute-bytes", 65536, 0);
@@ -147,6 +170,25 @@ int CmdTraces(const Args& args) {
       }
     }
     Resource resource = LlmevalResource("0.1.0", config->experiment);
+    if (push) {
+      Result<std::vector<Span>> spans = SpansFromRows(rows);
+      if (!spans.ok()) return Fail("traces export", spans.status());
+      std::set<std::string> trace_ids;
+      for (const SpanRow& row : rows) trace_ids.insert(row.trace_id);
+      OtlpBatchLimits limits;
+      limits.max_attribute_bytes = static_cast<size_t>(*cap);
+      OtlpExportSummary summary = PushOtlpSpans(*spans, resource, *endpoint, limits);
+      std::printf("pushed %zu traces (%zu spans) to %s: %zu requests, %zu attempts, %zu retries, %zu failures\n",
+                  trace_ids.size(), summary.spans_sent, RedactUrl(endpoint->url).c_str(), summary.requests,
+                  summary.attempts, summary.retries, summary.failures);
+      if (!summary.ok()) {
+        return Fail("traces export",
+                    Status::Unavailable(std::to_string(summary.spans_failed + summary.spans_rejected) + " of " +
+                                        std::to_string(spans->size()) + " spans not delivered to " +
+                                        RedactUrl(endpoint->url) + ": " + summary.first_error));
+      }
+      return 0;
+    }
     std::string out;
     size_t traces = 0;
     for (size_t i = 0; i < rows.size();) {

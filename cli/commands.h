@@ -18,6 +18,7 @@ using Args = std::vector<std::string>;
 
 int CmdRun(const Args& args);
 int CmdGenerate(const Args& args);
+int CmdEvaluate(const Args& args);
 int CmdSimServer(const Args& args);
 int CmdPrompts(const Args& args);
 int CmdRuns(const Args& args);

@@ -65,6 +65,14 @@ std::string FormatRunSummary(const RunSummary& summary, bool color) {
                     static_cast<long long>(s.errored), reset, static_cast<long long>(s.skipped), rate.c_str(),
                     interval.c_str());
     }
+    if (!v.human_agreement.empty()) {
+      out += Printf("\n  %-30s %-26s %6s %6s %7s\n", "agreement with people", "human labels", "items", "agree",
+                    "kappa");
+      for (const HumanAgreement& h : v.human_agreement) {
+        out += Printf("  %-30s %-26s %6lld %6s %7.2f\n", h.scorer.c_str(), h.human.substr(0, 26).c_str(),
+                      static_cast<long long>(h.n), Percent(h.percent_agreement).c_str(), h.kappa);
+      }
+    }
     if (!v.by_group.empty()) {
       out += Printf("\n  by %s:\n  %-30s %-22s %6s %6s %6s  %-6s\n", summary.group_column.c_str(), "scorer", "group",
                     "pass", "fail", "error", "rate");

@@ -52,9 +52,6 @@ std::string UserScorerRequestJson(int64_t id, const std::string& scorer, const S
 Result<Assessment> ParseUserScorerResponse(std::string_view response, const std::string& name, const std::string& who,
                                            std::optional<double> threshold, std::optional<int64_t> expected_id);
 
-// At most `max_bytes` of `text` with control characters shown as spaces, and "..." when cut.
-std::string Excerpt(std::string_view text, size_t max_bytes = 120);
-
 }  // namespace llmeval
 
 #endif  // LLMEVAL_ENGINE_COMMAND_SCORER_H_

@@ -230,6 +230,62 @@ Status ReadScorer(const ConfigReader& r, const YAML::Node& node, ScorerSettings*
   return Status::OK();
 }
 
+// The `gate:` section: `baseline:` and `rules:`, a list of mappings such as {scorer: relevance, max_drop: 0.05}.
+Status ReadGate(const ConfigReader& r, const YAML::Node& node, GateSettings* g) {
+  if (!node.IsMap()) return r.Error(node, "gate: expected a mapping with baseline and rules");
+  Status s = r.CheckKeys(node, {"baseline", "rules"}, "gate");
+  if (!s.ok()) return s;
+  if (node["baseline"]) s = r.String(node["baseline"], "gate.baseline", &g->baseline);
+  if (!s.ok() || !node["rules"]) return s;
+  if (!node["rules"].IsSequence()) return r.Error(node["rules"], "gate.rules: expected a list of rules");
+  for (const auto& element : node["rules"]) {
+    if (!element.IsMap()) return r.Error(element, "gate.rules: expected a mapping such as {scorer: relevance, max_drop: 0.05}");
+    s = r.CheckKeys(element, {"scorer", "min_pass_rate", "on", "max_drop", "strict", "max_error_rate", "max_cost_usd",
+                              "max_p95_latency_ms"},
+                    "a gate rule");
+    if (!s.ok()) return s;
+    GateRule rule;
+    rule.line = element.Mark().line + 1;
+    double d = 0;
+    bool has_limit = false;
+    for (const auto& entry : element) {
+      std::string key = entry.first.as<std::string>();
+      const YAML::Node& v = entry.second;
+      std::string context = "gate.rules." + key;
+      if (key == "scorer") s = r.String(v, context, &rule.scorer);
+      if (key == "strict") s = r.Bool(v, context, &rule.strict);
+      if (key == "on") {
+        std::string on;
+        s = r.String(v, context, &on);
+        if (s.ok() && on != "lower_bound" && on != "point") s = r.Error(v, context + ": expected lower_bound or point");
+        rule.on_lower_bound = on == "lower_bound";
+      }
+      bool rate = key == "min_pass_rate" || key == "max_drop" || key == "max_error_rate";
+      bool amount = key == "max_cost_usd" || key == "max_p95_latency_ms";
+      if (rate || amount) {
+        s = r.Double(v, context, &d);
+        if (s.ok() && rate && (d < 0 || d > 1)) s = r.Error(v, context + ": expected a rate between 0 and 1");
+        if (s.ok() && amount && d < 0) s = r.Error(v, context + ": expected a number >= 0");
+        has_limit = true;
+        if (key == "min_pass_rate") rule.min_pass_rate = d;
+        if (key == "max_drop") rule.max_drop = d;
+        if (key == "max_error_rate") rule.max_error_rate = d;
+        if (key == "max_cost_usd") rule.max_cost_usd = d;
+        if (key == "max_p95_latency_ms") rule.max_p95_latency_ms = d;
+      }
+      if (!s.ok()) return s;
+    }
+    if (!has_limit) {
+      return r.Error(element, "gate.rules: a rule needs a limit: min_pass_rate, max_drop, max_error_rate, "
+                              "max_cost_usd or max_p95_latency_ms");
+    }
+    if (element["on"] && !rule.min_pass_rate) return r.Error(element["on"], "gate.rules.on: only applies to min_pass_rate");
+    if (element["strict"] && !rule.max_drop) return r.Error(element["strict"], "gate.rules.strict: only applies to max_drop");
+    g->rules.push_back(std::move(rule));
+  }
+  return Status::OK();
+}
+
 Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig* c) {
   Status s = r.CheckKeys(root, {"experiment", "prompts_dir", "dataset", "system_prompt", "tools_addendum", "prompt",
                                 "model", "judge", "variables", "concurrency", "repeat", "temperature", "max_tokens",
@@ -271,6 +327,7 @@ Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig
     if (key == "enabled_tools") s = r.StringList(v, key, &c->enabled_tools);
     if (key == "db") s = r.String(v, key, &c->db);
     if (key == "cache") s = r.Bool(v, key, &c->cache);
+    if (key == "gate") s = ReadGate(r, v, &c->gate);
     if (key == "providers") {
       if (!v.IsMap()) return r.Error(v, "providers: expected a mapping of provider names");
       for (const auto& p : v) {

@@ -1,5 +1,7 @@
 #include "engine/item_task.h"
 
+#include <simdjson.h>
+
 #include "core/hash.h"
 #include "core/json_writer.h"
 #include "engine/openai_client_codec.h"
@@ -130,6 +132,42 @@ void ItemTask::Start() {
   CallModel();
 }
 
+void ItemTask::StartFromStored(const ItemRecord& stored, std::vector<ToolCallRecord> tool_calls) {
+  record_ = stored;
+  record_.id = 0;
+  record_.run_id = ctx_->run_id;
+  record_.variant_id = variant_->record.id;
+  record_.assessments.clear();
+  record_.spans.clear();
+  record_.cache_entries.clear();
+  record_.trace_id = trace_.trace_id().Hex();
+  simdjson::dom::parser parser;
+  simdjson::dom::object inputs;
+  if (parser.parse(stored.inputs_json).get(inputs) == simdjson::SUCCESS) {
+    for (auto field : inputs) {
+      std::string_view value;
+      if (field.value.get(value) == simdjson::SUCCESS) variables_[std::string(field.key)] = std::string(value);
+    }
+  }
+  for (const auto& [name, value] : ctx_->fixed_variables) variables_[name] = value;
+  output_ = stored.output.value_or("");
+  tool_records_ = std::move(tool_calls);
+  const VariantRecord& v = variant_->record;
+  root_ = trace_.StartSpan(std::string(semconv::kSpanEvalItem) + " " + v.prompt_name, SpanKind::kInternal);
+  trace_.SetAttribute(root_, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeEvalItem));
+  trace_.SetAttribute(root_, semconv::kOpenInferenceSpanKind, std::string(semconv::kKindChain));
+  trace_.SetAttribute(root_, semconv::kLlmevalRunId, std::to_string(ctx_->run_id));
+  trace_.SetAttribute(root_, semconv::kLlmevalItemId, record_.item_key);
+  trace_.SetAttribute(root_, semconv::kLlmevalItemIndex, record_.row_index);
+  trace_.SetAttribute(root_, semconv::kLlmevalPromptName, v.prompt_name);
+  trace_.SetAttribute(root_, semconv::kLlmevalPromptVersion, std::to_string(v.prompt_version));
+  trace_.SetAttribute(root_, semconv::kLlmevalRepeat, static_cast<int64_t>(record_.repeat));
+  trace_.SetAttribute(root_, semconv::kLlmevalModel, v.model);
+  trace_.SetAttribute(root_, semconv::kInputValue, record_.rendered_input);
+  if (stored.output.has_value()) trace_.SetAttribute(root_, semconv::kOutputValue, *stored.output);
+  ScoreCode();
+}
+
 void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, const std::string& provider_name,
                     ChatRequest request, SpanHandle parent, const char* purpose, ReplyCallback done) {
   SpanHandle span = trace_.StartSpan(std::string(semconv::kSpanChat) + " " + request.model, SpanKind::kClient, parent);
@@ -200,7 +238,15 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
       }
     }
   }
-  provider->Chat(std::move(request), [finish](ChatResult result) mutable { finish(std::move(result), false); });
+  CpuExecutor* cpu = ctx_->cpu;
+  provider->Chat(std::move(request), [finish, cpu](ChatResult result) mutable {
+    if (cpu == nullptr) {
+      finish(std::move(result), false);
+      return;
+    }
+    // Hand the reply to a CPU thread: the IO thread goes back to moving bytes.
+    cpu->Submit([finish, result = std::move(result)]() mutable { finish(std::move(result), false); });
+  });
 }
 
 void ItemTask::CallModel() {

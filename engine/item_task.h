@@ -27,6 +27,9 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
 
   ItemTask(const RunContext* ctx, const Variant* variant, DataRow row, int repeat, DoneCallback on_done);
   void Start();
+  // Scores a stored answer again (`llmeval evaluate`): no model call; `stored` supplies the inputs, output, usage and
+  // timing, `tool_calls` the agent's tool calls as recorded in its trace.
+  void StartFromStored(const ItemRecord& stored, std::vector<ToolCallRecord> tool_calls);
 
  private:
   using ReplyCallback = std::function<void(ChatResult result, bool cache_hit)>;

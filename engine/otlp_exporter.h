@@ -24,7 +24,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,6 +124,10 @@ class OtlpExporter {
 // Sends `batches` and blocks until done. Must not be called on the transport's IO thread.
 OtlpExportSummary ExportOtlpBlocking(HttpTransport* transport, Clock* clock, const OtlpExportOptions& options,
                                      std::vector<OtlpBatch> batches);
+
+// Packs `spans` within `limits` and pushes them to `endpoint` over a fresh CurlTransport; blocks until done.
+OtlpExportSummary PushOtlpSpans(const std::vector<Span>& spans, const Resource& resource,
+                                const OtlpEndpoint& endpoint, const OtlpBatchLimits& limits);
 
 }  // namespace llmeval
 

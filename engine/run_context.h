@@ -14,6 +14,7 @@
 #include "core/chat.h"
 #include "core/clock.h"
 #include "engine/chat_provider.h"
+#include "engine/cpu_executor.h"
 #include "engine/price_table.h"
 #include "engine/store.h"
 #include "engine/store_writer.h"
@@ -68,6 +69,7 @@ struct RunContext {
   std::vector<ToolSpec> tool_specs;  // Empty: tools off.
   const ToolExecutor* tools = nullptr;
   ThreadPool* tool_pool = nullptr;
+  CpuExecutor* cpu = nullptr;  // Runs the CPU steps; null: run them on the calling thread.
   int max_steps = 10;
 
   std::optional<double> temperature;

@@ -64,6 +64,7 @@ Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string&
     vs.variant = v;
     AssessmentAggregator aggregator(group_column);
     std::vector<double> latencies;
+    std::vector<const ItemRecord*> variant_items;
     bool cost_known = false;
     double cost = 0;
     for (const ItemRecord& item : *items) {
@@ -85,13 +86,19 @@ Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string&
       aggregator.AddApplicationUsage(item.input_tokens, item.output_tokens, item.cost_usd);
       std::string group;
       if (!group_column.empty()) group = InputValue(item, group_column);
-      for (const AssessmentRow& row : item.assessments) aggregator.Add(AssessmentFromRow(row), group);
+      variant_items.push_back(&item);
+      for (const AssessmentRow& row : item.assessments) {
+        Assessment a = AssessmentFromRow(row);
+        if (a.source == AssessmentSource::kHuman) a.name += " (human)";
+        aggregator.Add(a, group);
+      }
     }
     if (cost_known) vs.cost_usd = cost;
     vs.latency_p50_ms = Percentile(latencies, 0.50);
     vs.latency_p95_ms = Percentile(latencies, 0.95);
     vs.scorers = aggregator.Overall();
     if (!group_column.empty()) vs.by_group = aggregator.ByGroup();
+    vs.human_agreement = ComputeHumanAgreement(variant_items, ReadJudgeRunInfo(run->params_json).human_label_columns);
     UsageTotals judge = aggregator.judge_usage();
     vs.judge_cost_usd = judge.cost_usd;
     vs.judge_input_tokens = judge.input_tokens;

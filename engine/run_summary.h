@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/engine_scorers.h"
 #include "engine/store.h"
 #include "scorers/aggregate.h"
 
@@ -29,6 +30,9 @@ struct VariantSummary {
   int64_t tool_calls = 0;
   std::vector<ScorerSummary> scorers;
   std::vector<ScorerSummary> by_group;  // When a group column was asked for.
+  // Scorers against people (human feedback, human label columns); human verdicts themselves are summarized
+  // under "<scorer> (human)", never in the scorer's own counts.
+  std::vector<HumanAgreement> human_agreement;
 };
 
 struct RunSummary {

@@ -16,10 +16,12 @@
 #include "datasets/row_reader.h"
 #include "datasets/selection.h"
 #include "engine/file_io.h"
+#include "engine/engine_scorers.h"
 #include "engine/item_task.h"
 #include "engine/prompt_resolver.h"
 #include "engine/provider_set.h"
 #include "engine/run_context.h"
+#include "engine/run_setup.h"
 #include "prompts/prompt_set.h"
 
 namespace llmeval {
@@ -345,27 +347,15 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     addendum = *p;
   }
 
-  // 4. Scorers.
+  // 4. Scorers (engine scorer types; judge prompts as versioned prompts: engine/engine_scorers.h).
   std::vector<std::string> scorer_names;
+  JudgeRunInfo judge_info;
   if (!options.generate_only) {
-    std::set<std::string> wanted;
-    if (options.scorers.has_value()) wanted.insert(options.scorers->begin(), options.scorers->end());
-    for (const ScorerSettings& sc : config.scorers) {
-      if (options.scorers.has_value() && wanted.erase(sc.name) == 0) continue;
-      Result<std::unique_ptr<Scorer>> scorer = MakeScorer({sc.name, sc.type, sc.params_json});
-      if (!scorer.ok()) {
-        std::string where = config.path.empty() ? "" : config.path + ":" + std::to_string(sc.line) + ": ";
-        return Status::InvalidInput(where + scorer.status().message());
-      }
-      scorer_names.push_back(sc.name);
-      ctx.scorers.push_back(std::move(scorer.value()));
-    }
-    if (!wanted.empty()) {
-      std::vector<std::string> known;
-      for (const ScorerSettings& sc : config.scorers) known.push_back(sc.name);
-      return Status::InvalidInput("--scorers names '" + *wanted.begin() + "', which the config does not declare; " +
-                                  "declared: " + (known.empty() ? "(none)" : JoinStrings(known, ", ")));
-    }
+    Result<ProjectConfig> scoring_config =
+        PrepareRunScorers(config, options.scorers, &resolver, store.get(), resumed.params_json, &judge_info);
+    if (!scoring_config.ok()) return scoring_config.status();
+    s = BuildScorers(*scoring_config, options.scorers, &ctx, &scorer_names);
+    if (!s.ok()) return s;
   }
 
   // 5. Providers, for every model and the judge.
@@ -385,20 +375,9 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     resolved_models.push_back(*r);
   }
   std::string judge_ref = options.judge.empty() ? config.judge : options.judge;
-  bool needs_judge = false;
-  for (const auto& sc : ctx.scorers) needs_judge = needs_judge || sc->is_judge();
-  if (needs_judge) {
-    Result<ResolvedModel> judge = providers.Resolve(judge_ref);
-    if (!judge.ok()) return judge.status().WithContext("judge");
-    ctx.judge_provider = judge->provider;
-    ctx.judge_provider_key = judge->provider_key;
-    ctx.judge_provider_name = judge->provider_name;
-    ctx.judge_model = judge->api_model;
-  }
-  PriceTable prices = PriceTable::Defaults();
-  for (const PriceSettings& p : config.prices) {
-    prices.Set(p.model, {p.input_per_mtok, p.output_per_mtok, p.cached_input_per_mtok});
-  }
+  s = SetupJudge(&providers, judge_ref, &ctx);
+  if (!s.ok()) return s;
+  PriceTable prices = BuildPriceTable(config);
   ctx.prices = &prices;
   ctx.temperature = options.temperature.has_value() ? options.temperature : config.temperature;
   ctx.max_tokens = options.max_tokens.has_value() ? options.max_tokens : config.max_tokens;
@@ -417,7 +396,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     RunRecord run;
     run.experiment = options.experiment.empty() ? config.experiment : options.experiment;
     run.name = options.run_name;
-    run.params_json = ParamsJson(options, dataset_path, judge_ref, repeat, tool_names, scorer_names);
+    run.params_json = AddJudgeRunInfo(ParamsJson(options, dataset_path, judge_ref, repeat, tool_names, scorer_names),
+                                      judge_info);
     run.dataset_path = dataset_path;
     run.dataset_sha256 = scan->sha256;
     run.dataset_rows = scan->rows;
@@ -486,6 +466,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   ctx.ids = &ids;
   ThreadPool tool_pool(ctx.tool_specs.empty() ? 1 : std::min(concurrency, 32));
   ctx.tool_pool = &tool_pool;
+  CpuExecutor cpu;
+  ctx.cpu = &cpu;
 
   int64_t total = scan->selected * static_cast<int64_t>(ctx.variants.size()) * repeat;
   observer->OnStart(run_id, total, static_cast<int64_t>(done.size()));
@@ -543,11 +525,12 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
           }
           slots.Release();
         });
-        task->Start();
+        cpu.Submit([task] { task->Start(); });
       }
     }
   }
   slots.Drain(give_up);
+  if (!give_up()) cpu.Wait();
   bool interrupted = stopped || (interrupts != nullptr && interrupts->load() > 0);
   if (give_up()) {
     // Items still in flight are abandoned: they were never stored and a later --resume evaluates them.

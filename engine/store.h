@@ -187,6 +187,24 @@ class Store {
   // Every span of a run, ordered by trace then start time.
   Result<std::vector<SpanRow>> RunSpans(int64_t run_id);
 
+  // --- Human feedback (store_feedback.cc) ---
+  // The item a feedback command names: a trace id (32 hex digits) or an item id (items.id, a number). The record has
+  // its ids, run, variant, row, repeat, key and trace id (no output, assessments or spans). NotFound otherwise.
+  Result<ItemRecord> FindFeedbackItem(const std::string& trace_or_item_id);
+  // Records `assessment` (source human) on item `item_id`, replacing an earlier human assessment of the same name.
+  Status AddHumanAssessment(int64_t item_id, const AssessmentRow& assessment);
+  // Human assessments of `run_id`, with their items, ordered by item then name.
+  struct FeedbackRow {
+    int64_t item_id = 0;
+    std::string trace_id;
+    int64_t variant_id = 0;
+    int64_t row_index = 0;
+    int repeat = 0;
+    AssessmentRow assessment;
+    int64_t created_unix_ns = 0;
+  };
+  Result<std::vector<FeedbackRow>> HumanFeedback(int64_t run_id);
+
  private:
   Store(std::unique_ptr<SqliteDb> db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
   Status Migrate();

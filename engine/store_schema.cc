@@ -126,6 +126,10 @@ CREATE TABLE response_cache (
   created_unix_ns INTEGER NOT NULL
 );
 )sql",
+      // 2: human feedback finds items by trace id (llmeval feedback add TRACE_ID).
+      R"sql(
+CREATE INDEX IF NOT EXISTS items_by_trace ON items (trace_id);
+)sql",
   };
   return kMigrations;
 }

@@ -23,6 +23,15 @@ step "Traces of the agent run" "$llmeval" traces list --run "$run_id" --limit 3
 trace_id=$("$llmeval" traces list --run "$run_id" --limit 1 | awk 'NR==2 {print $1}')
 step "One trace as a timeline" "$llmeval" trace show "$trace_id" --width 110
 step "Rerun: answered from the response cache" "$llmeval" run --prompt basic --limit 12 --quiet
+step "Another prompt on the same questions" \
+  "$llmeval" run --prompt concise --limit 12 --quiet
+concise_id=$("$llmeval" runs list --limit 1 | awk 'NR==2 {print $1}')
+step "Paired comparison: per-scorer deltas with 95% intervals and the flipped items" \
+  "$llmeval" runs compare 1 "$concise_id"
+step "Two-step workflow: generate answers, then evaluate them without calling the model" \
+  "$llmeval" generate --prompt practical --limit 6 --quiet
+gen_id=$("$llmeval" runs list --limit 1 | awk 'NR==2 {print $1}')
+step "Evaluate the stored answers" "$llmeval" evaluate --run "$gen_id" --quiet
 
 port_file="$demo/sim-server.port"
 "$llmeval" sim-server --port 0 --latency-ms 20 --exit-after 120 >"$port_file" 2>"$demo/sim-server.log" &

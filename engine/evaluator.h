@@ -1,0 +1,31 @@
+// `llmeval evaluate`: scores a stored run's answers again, without calling the application model, as MLflow users do
+// with stored traces. The result is a new run (its params name the source run) whose items carry the source's inputs,
+// answers, usage and timing, with fresh assessments and a trace of the scoring. Judge calls go through the provider,
+// cache and trace like any call.
+#ifndef LLMEVAL_ENGINE_EVALUATOR_H_
+#define LLMEVAL_ENGINE_EVALUATOR_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config.h"
+#include "engine/runner.h"
+
+namespace llmeval {
+
+struct EvaluateOptions {
+  int64_t source_run_id = 0;
+  std::optional<std::vector<std::string>> scorers;  // nullopt: every scorer of the config.
+  std::string judge;                                // Empty: the config's.
+  int concurrency = 0;
+  bool use_cache = true;
+  std::string run_name;
+  std::string db;
+};
+
+Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOptions& options, RunObserver* observer);
+
+}  // namespace llmeval
+
+#endif  // LLMEVAL_ENGINE_EVALUATOR_H_

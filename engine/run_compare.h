@@ -1,0 +1,52 @@
+// CompareRuns pairs the items of two runs by their stable item key and repeat (variants matched by prompt name and
+// model; when each run has one variant those two are paired) and reports, per scorer, the pass rates of both, the
+// paired difference with a 95% t-interval over the per-item differences, and the items that flipped.
+#ifndef LLMEVAL_ENGINE_RUN_COMPARE_H_
+#define LLMEVAL_ENGINE_RUN_COMPARE_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/store.h"
+#include "scorers/statistics.h"
+
+namespace llmeval {
+
+struct FlippedItem {
+  std::string item_key;
+  int repeat = 0;
+  std::string question;  // An excerpt of the rendered input.
+  bool now_passes = false;
+  std::string rationale;  // The newer run's rationale.
+};
+
+struct ScorerComparison {
+  std::string scorer;
+  int64_t paired = 0;  // Items decided (pass or fail) in both runs.
+  double rate_a = 0;
+  double rate_b = 0;
+  MeanEstimate delta;  // Mean of (b - a) over paired items, with its 95% interval.
+  std::vector<FlippedItem> flipped;
+};
+
+struct VariantComparison {
+  std::string label_a;
+  std::string label_b;
+  int64_t items_a = 0;
+  int64_t items_b = 0;
+  int64_t paired_items = 0;
+  std::vector<ScorerComparison> scorers;
+};
+
+struct RunComparison {
+  int64_t run_a = 0;
+  int64_t run_b = 0;
+  std::vector<VariantComparison> variants;
+  std::vector<std::string> notes;  // Variants that found no partner.
+};
+
+Result<RunComparison> CompareRuns(Store* store, int64_t run_a, int64_t run_b);
+
+}  // namespace llmeval
+
+#endif  // LLMEVAL_ENGINE_RUN_COMPARE_H_
