@@ -6,7 +6,9 @@
 #include <random>
 
 #include "core/json_writer.h"
+#include "engine/engine_scorers.h"
 #include "engine/item_task.h"
+#include "engine/prompt_resolver.h"
 #include "engine/run_setup.h"
 #include "engine/span_rows.h"
 #include "tracing/semconv.h"
@@ -55,7 +57,12 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   RunContext& ctx = *run_ctx;
   for (const auto& [k, v] : config.variables) ctx.fixed_variables[k] = v;
   std::vector<std::string> scorer_names;
-  s = BuildScorers(config, options.scorers, &ctx, &scorer_names);
+  PromptResolver resolver(store.get(), config.Resolve(config.prompts_dir));
+  JudgeRunInfo judge_info;
+  Result<ProjectConfig> scoring_config =
+      PrepareRunScorers(config, options.scorers, &resolver, store.get(), "{}", &judge_info);
+  if (!scoring_config.ok()) return scoring_config.status();
+  s = BuildScorers(*scoring_config, options.scorers, &ctx, &scorer_names);
   if (!s.ok()) return s;
   if (ctx.scorers.empty()) return Status::InvalidInput("no scorers to run: declare 'scorers:' in the config");
   ProviderSet providers(&config);
@@ -79,7 +86,7 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   params.Key("source_params");
   params.Raw(source->params_json);
   params.EndObject();
-  run.params_json = params.Take();
+  run.params_json = AddJudgeRunInfo(params.Take(), judge_info);
   run.dataset_path = source->dataset_path;
   run.dataset_sha256 = source->dataset_sha256;
   run.dataset_rows = source->dataset_rows;

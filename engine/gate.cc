@@ -168,7 +168,7 @@ PairedComparison ComparePaired(const std::vector<ItemRecord>& candidate, const B
     base[{b.item_key, b.repeat}] = it == b.outcomes.end() ? "" : it->second;
   }
   std::map<std::string, int64_t> cluster_of;
-  std::map<std::string, FlippedItem> flips;
+  std::map<std::string, GateFlippedItem> flips;
   std::vector<PairedOutcome> outcomes;
   for (const ItemRecord& item : candidate) {
     const AssessmentRow* a = FindAssessment(item, scorer);
@@ -181,7 +181,7 @@ PairedComparison ComparePaired(const std::vector<ItemRecord>& candidate, const B
     PairedOutcome o{cluster->second, it->second == "pass", a->outcome == "pass"};
     outcomes.push_back(o);
     if (o.baseline_pass != o.candidate_pass) {
-      FlippedItem& f = flips[item.item_key];
+      GateFlippedItem& f = flips[item.item_key];
       f.item_key = item.item_key;
       if (f.label.empty()) f.label = ItemLabel(item);
       if (o.baseline_pass) {
@@ -203,7 +203,7 @@ PairedComparison ComparePaired(const std::vector<ItemRecord>& candidate, const B
   }
   p.minimum_detectable_drop = MinimumDetectableDrop(p.difference.n, raw.discordant_share());
   for (auto& [key, f] : flips) p.flipped.push_back(std::move(f));
-  std::stable_sort(p.flipped.begin(), p.flipped.end(), [](const FlippedItem& x, const FlippedItem& y) {
+  std::stable_sort(p.flipped.begin(), p.flipped.end(), [](const GateFlippedItem& x, const GateFlippedItem& y) {
     return x.regressions - x.improvements > y.regressions - y.improvements;
   });
   return p;

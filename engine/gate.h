@@ -34,7 +34,7 @@ struct GateTarget {
   std::optional<Baseline> baseline;
 };
 
-struct FlippedItem {
+struct GateFlippedItem {
   std::string item_key;
   std::string label;
   int regressions = 0;   // Repeats that passed in the baseline and failed in the candidate.
@@ -48,7 +48,7 @@ struct PairedComparison {
   int64_t unpaired = 0;  // Candidate repeats without a decided baseline counterpart, or undecided themselves.
   PairedDifference difference;
   double minimum_detectable_drop = 1;
-  std::vector<FlippedItem> flipped;  // Regressions first.
+  std::vector<GateFlippedItem> flipped;  // Regressions first.
 };
 
 struct GateCheck {

@@ -82,7 +82,7 @@ std::string FormatGateTable(const GateReport& report) {
     out += std::string("\n") + (c.passed ? "  " : "  FAIL ") + c.target + " " + c.rule +
            (c.scorer.empty() ? "" : " " + c.scorer) + ": " + c.reason + "\n";
     if (c.passed || !c.comparison.has_value()) continue;
-    for (const FlippedItem& f : c.comparison->flipped) {
+    for (const GateFlippedItem& f : c.comparison->flipped) {
       out += "    " + std::string(f.regressions > 0 ? "pass->fail " : "fail->pass ") + f.item_key + "  " + f.label +
              "\n";
     }
@@ -113,7 +113,7 @@ std::string FormatGateMarkdown(const GateReport& report, const std::vector<GateT
     if (!c.comparison.has_value() || c.comparison->flipped.empty()) continue;
     out += "\n<details><summary>" + std::to_string(c.comparison->flipped.size()) +
            " flipped items</summary>\n\n| item | question | change |\n|---|---|---|\n";
-    for (const FlippedItem& f : c.comparison->flipped) {
+    for (const GateFlippedItem& f : c.comparison->flipped) {
       out += "| `" + Md(f.item_key) + "` | " + Md(f.label) + " | " +
              (f.regressions > 0 ? "pass → fail" : "fail → pass") +
              (f.regressions + f.improvements > 1 ? " (" + std::to_string(f.regressions) + " down, " +
@@ -234,7 +234,7 @@ std::string FormatGateJson(const GateReport& report, const std::vector<GateTarge
       w.Field("minimum_detectable_drop", p.minimum_detectable_drop);
       w.Key("flipped");
       w.BeginArray();
-      for (const FlippedItem& f : p.flipped) {
+      for (const GateFlippedItem& f : p.flipped) {
         w.BeginObject();
         w.Field("id", f.item_key);
         w.Field("label", f.label);

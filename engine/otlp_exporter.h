@@ -13,7 +13,7 @@
 // whose body reports partialSuccess.rejectedSpans counts those spans as rejected (not retried, per OTLP).
 //
 // Secrets: header values never appear in any message this module produces (the header names do); a receiver's error
-// body is quoted only after every header value in it is replaced by "***", and URL credentials are never printed.
+// body is quoted only after every header value in it is replaced by "[redacted]", and URL credentials are never printed.
 //
 // Thread-safety: an OtlpExporter is driven by its transport's callbacks; Start may be called once. `done` runs
 // exactly once, on the transport's IO thread (or on the calling thread when there is nothing to send).

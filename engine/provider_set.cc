@@ -68,7 +68,14 @@ Result<ResolvedModel> ProviderSet::Resolve(const std::string& model_ref) {
   }
   Status s = ResolveApiKey(&pc, key_required);
   if (!s.ok()) return s.WithContext("model '" + model_ref + "'");
-  if (transport_ == nullptr) transport_ = std::make_unique<CurlTransport>();
+  if (transport_ == nullptr) {
+    // Providers cap their own concurrency; the transport must not add a lower cap of its own (with HTTP/1.1 one
+    // request needs one connection), and idle connections are kept for reuse.
+    CurlTransportOptions transport_options;
+    transport_options.max_host_connections = 0;
+    transport_options.max_cached_connections = 4096;
+    transport_ = std::make_unique<CurlTransport>(transport_options);
+  }
   std::string key = provider + " " + pc.base_url;
   providers_[provider] = std::make_unique<OpenAIProvider>(pc, transport_.get());
   keys_[provider] = key;

@@ -43,13 +43,23 @@ class ResponseCache {
   explicit ResponseCache(std::unique_ptr<Store> store) : store_(std::move(store)) {}
   std::optional<std::string> Get(const std::string& key) {
     std::lock_guard<std::mutex> lock(mu_);
-    Result<std::optional<std::string>> hit = store_->CacheGet(key);
-    return hit.ok() ? *hit : std::nullopt;
+    if (lookup_ == nullptr) {
+      auto q = store_->db()->Prepare("SELECT response_json FROM response_cache WHERE key = ?");
+      if (!q.ok()) return std::nullopt;
+      lookup_ = std::move(q.value());
+    }
+    lookup_->Bind(1, key);
+    Result<bool> row = lookup_->Step();
+    std::optional<std::string> hit;
+    if (row.ok() && *row) hit = lookup_->Text(0);
+    lookup_->Reset();
+    return hit;
   }
 
  private:
   std::mutex mu_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<SqliteStatement> lookup_;  // Prepared once; declared last so it is finalised first.
 };
 
 struct RunContext {

@@ -6,8 +6,8 @@
 
 namespace llmeval {
 
-StoreWriter::StoreWriter(std::unique_ptr<Store> store, size_t batch_size)
-    : store_(std::move(store)), batch_size_(batch_size), thread_([this] { Loop(); }) {}
+StoreWriter::StoreWriter(std::unique_ptr<Store> store, size_t batch_size, size_t max_queued)
+    : store_(std::move(store)), batch_size_(batch_size), max_queued_(max_queued), thread_([this] { Loop(); }) {}
 
 StoreWriter::~StoreWriter() {
   {
@@ -20,7 +20,8 @@ StoreWriter::~StoreWriter() {
 
 void StoreWriter::Push(ItemRecord item) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [this] { return queue_.size() < max_queued_; });
     queue_.push_back(std::move(item));
   }
   wake_.notify_one();
@@ -58,6 +59,7 @@ void StoreWriter::Loop() {
       }
       in_progress_ = n;
     }
+    room_.notify_all();
     Status s = store_->WriteItems(batch);
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -1,6 +1,7 @@
 // StoreWriter: the single writer of a run. Engine threads hand it finished items (with their assessments, spans and
 // cache entries); one background thread writes them in batched transactions on its own store connection. Push is
-// thread-safe and never blocks on the database. Flush waits until everything pushed so far is written.
+// thread-safe; it blocks only when `max_queued` items are already waiting (back-pressure, so memory stays bounded
+// when items finish faster than SQLite writes them). Flush waits until everything pushed so far is written.
 #ifndef LLMEVAL_ENGINE_STORE_WRITER_H_
 #define LLMEVAL_ENGINE_STORE_WRITER_H_
 
@@ -17,7 +18,7 @@ namespace llmeval {
 class StoreWriter {
  public:
   // Takes ownership of `store`, a connection used only by the writer thread.
-  explicit StoreWriter(std::unique_ptr<Store> store, size_t batch_size = 256);
+  explicit StoreWriter(std::unique_ptr<Store> store, size_t batch_size = 256, size_t max_queued = 2048);
   ~StoreWriter();  // Flushes and joins.
 
   void Push(ItemRecord item);
@@ -31,6 +32,8 @@ class StoreWriter {
 
   std::unique_ptr<Store> store_;
   size_t batch_size_;
+  size_t max_queued_;
+  std::condition_variable room_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable drained_;

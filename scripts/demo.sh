@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
-bash "$root/scripts/build.sh" --target llmeval
+bash "$root/scripts/build.sh" --target llmeval not_too_many_words
 llmeval="$root/build/cli/llmeval"
 demo="$root/build/demo"
 rm -rf "$demo"

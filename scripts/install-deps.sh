@@ -7,8 +7,10 @@ packages=(
   libcurl4-openssl-dev libsimdjson-dev libsqlite3-dev libtbb-dev libyaml-cpp-dev libevent-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 clang libclang-rt-14-dev
-  nodejs npm
 )
+# Node.js runs the reference MCP server in the tests; any node and npm on the PATH will do.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -90,7 +90,7 @@ TEST(CliGate, BadConfigOrInputExitsTwo) {
   AddGate(project, "gate:\n  rules:\n    - {scorer: relevance, max_drip: 0.05}\n");
   CommandResult bad = project.Run({"gate", "--quiet"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_THAT(bad.err, HasSubstr("llmeval.yaml:3"));
+  EXPECT_THAT(bad.err, ContainsRegex("llmeval.yaml:[0-9]+:[0-9]+: unknown key .max_drip."));
   EXPECT_THAT(bad.err, HasSubstr("max_drop"));
 
   CliProject other;
@@ -145,7 +145,7 @@ TEST(CliGate, ChangedSincePicksExactlyTheChangedPrompts) {
   project.Write("prompts/concise.txt", "Question: {question}\nAnswer concisely but completely, for an exam.\n");
   project.Write("prompts/practical.txt", "Question: {question}\nGive a practical answer with an example.\n");
   auto git = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv = {"git", "-c", "user.name=t", "-c", "user.email=t@example.com",
+    std::vector<std::string> argv = {"/usr/bin/git", "-c", "user.name=t", "-c", "user.email=t@example.com",
                                      "-c", "commit.gpgsign=false"};
     argv.insert(argv.end(), args.begin(), args.end());
     CommandResult r = RunCommand(argv, project.dir());

@@ -47,9 +47,9 @@ class CommandScorerTest : public ::testing::Test {
     WriteFile(dir_.Path("worker.py"), kWorker);
     RegisterEngineScorerTypes(dir_.path());
   }
-  std::unique_ptr<Scorer> Make(const std::string& extra = "") {
-    std::string params = R"({"command": ["python3", "worker.py"], "timeout_ms": 3000, "params": {"min": 3})" +
-                         extra + "}";
+  std::unique_ptr<Scorer> Make(const std::string& extra = "", int timeout_ms = 5000) {
+    std::string params = R"({"command": ["python3", "worker.py"], "timeout_ms": )" + std::to_string(timeout_ms) +
+                         R"(, "params": {"min": 3})" + extra + "}";
     Result<std::unique_ptr<Scorer>> scorer = MakeScorer({"mine", "command", params});
     EXPECT_TRUE(scorer.ok()) << scorer.status().message();
     return scorer.ok() ? std::move(scorer.value()) : nullptr;
@@ -101,7 +101,7 @@ TEST_F(CommandScorerTest, CrashGivesErrorWithStderrAndRestarts) {
 }
 
 TEST_F(CommandScorerTest, TimeoutKillsTheWorkerAndTheNextItemGetsANewOne) {
-  std::unique_ptr<Scorer> scorer = Make(R"(, "timeout_ms": 300)");
+  std::unique_ptr<Scorer> scorer = Make("", 300);
   Assessment hang = scorer->Score(Answer("hang"));
   EXPECT_EQ(hang.outcome, AssessmentOutcome::kError);
   EXPECT_THAT(hang.error, HasSubstr("no response within 300 ms"));

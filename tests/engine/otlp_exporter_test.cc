@@ -309,7 +309,7 @@ TEST(OtlpExporter, OtherStatusesAreNotRetriedAndHeaderValuesNeverAppearInErrors)
   EXPECT_EQ(h.transport.scheduled(), 0u);
   ASSERT_TRUE(h.summary.has_value());
   EXPECT_EQ(h.summary->failures, 1u);
-  EXPECT_THAT(h.summary->first_error, HasSubstr("HTTP 400: bad token ***"));
+  EXPECT_THAT(h.summary->first_error, HasSubstr("HTTP 400: bad token [redacted] line two"));
   EXPECT_THAT(h.summary->first_error, Not(HasSubstr("s3cr3t")));
   EXPECT_THAT(h.summary->first_error, Not(HasSubstr("\n")));
 }
