@@ -62,12 +62,15 @@ class WorkerProcess {
 
   // Sends `line` (without its newline) and reads one line back. On any failure the worker is gone afterwards and
   // the returned status says why (Unavailable for timeouts and exits, InvalidInput when it cannot start).
-  Result<std::string> Exchange(const std::string& line, int64_t timeout_ms) {
+  // A worker started for this request gets `startup_ms` more (interpreters and imports take time).
+  Result<std::string> Exchange(const std::string& line, int64_t timeout_ms, int64_t startup_ms) {
+    int64_t allowed = timeout_ms;
     if (pid_ < 0) {
       Status s = Start();
       if (!s.ok()) return s;
+      allowed += startup_ms;
     }
-    int64_t deadline = NowMs() + timeout_ms;
+    int64_t deadline = NowMs() + allowed;
     std::string data = line + "\n";
     size_t written = 0;
     while (true) {
@@ -85,7 +88,7 @@ class WorkerProcess {
       int64_t remaining = deadline - NowMs();
       if (remaining <= 0) {
         Kill();
-        return Status::Unavailable("no response within " + std::to_string(timeout_ms) +
+        return Status::Unavailable("no response within " + std::to_string(allowed) +
                                    " ms; the worker was killed and will be restarted for the next item");
       }
       pollfd fds[3];
@@ -291,12 +294,14 @@ class WorkerProcess {
 
 class CommandScorer : public Scorer {
  public:
-  CommandScorer(std::string name, std::vector<std::string> argv, std::string dir, int64_t timeout_ms, int workers,
-                std::optional<double> threshold, std::string params_json, std::vector<std::string> expectation_columns)
+  CommandScorer(std::string name, std::vector<std::string> argv, std::string dir, int64_t timeout_ms,
+                int64_t startup_timeout_ms, int workers, std::optional<double> threshold, std::string params_json,
+                std::vector<std::string> expectation_columns)
       : name_(std::move(name)),
         argv_(std::move(argv)),
         dir_(std::move(dir)),
         timeout_ms_(timeout_ms),
+        startup_timeout_ms_(startup_timeout_ms),
         threshold_(threshold),
         params_json_(std::move(params_json)),
         expectation_columns_(std::move(expectation_columns)) {
@@ -320,7 +325,7 @@ class CommandScorer : public Scorer {
       id = ++next_id_;
     }
     std::string request = UserScorerRequestJson(id, name_, ctx, params_json_, expectation_columns_);
-    Result<std::string> reply = worker->Exchange(request, timeout_ms_);
+    Result<std::string> reply = worker->Exchange(request, timeout_ms_, startup_timeout_ms_);
     Assessment result;
     if (!reply.ok()) {
       result = ErrorAssessment(name_, "scorer '" + name_ + "' (command " + argv_[0] + "): " + reply.status().message());
@@ -359,6 +364,7 @@ class CommandScorer : public Scorer {
   std::vector<std::string> argv_;
   std::string dir_;
   int64_t timeout_ms_;
+  int64_t startup_timeout_ms_;
   std::optional<double> threshold_;
   std::string params_json_;
   std::vector<std::string> expectation_columns_;
@@ -490,9 +496,11 @@ Result<Assessment> ParseUserScorerResponse(std::string_view response, const std:
 
 Result<std::unique_ptr<Scorer>> MakeCommandScorer(const ScorerSpec& spec, const std::string& project_dir) {
   ScorerParams p(spec);
-  p.CheckKeys({"command", "timeout_ms", "workers", "threshold", "params", "expectation_columns"});
+  p.CheckKeys({"command", "timeout_ms", "startup_timeout_ms", "workers", "threshold", "params",
+               "expectation_columns"});
   std::optional<std::vector<std::string>> argv = p.StringList("command");
   int64_t timeout_ms = p.Int("timeout_ms").value_or(5000);
+  int64_t startup_timeout_ms = p.Int("startup_timeout_ms").value_or(10000);
   int64_t workers = p.Int("workers").value_or(1);
   std::optional<double> threshold = p.Number("threshold");
   std::vector<std::string> expectations = p.StringList("expectation_columns").value_or(std::vector<std::string>{});
@@ -509,12 +517,15 @@ Result<std::unique_ptr<Scorer>> MakeCommandScorer(const ScorerSpec& spec, const 
     return p.Error("missing required parameter 'command' (an argv list, e.g. [python3, scorers/my_scorer.py])");
   }
   if (timeout_ms < 1) return p.Error("parameter 'timeout_ms' must be at least 1, got " + std::to_string(timeout_ms));
+  if (startup_timeout_ms < 0) {
+    return p.Error("parameter 'startup_timeout_ms' must not be negative, got " + std::to_string(startup_timeout_ms));
+  }
   if (workers < 1 || workers > 64) {
     return p.Error("parameter 'workers' must be between 1 and 64, got " + std::to_string(workers));
   }
   for (std::string& column : expectations) column = AsciiLower(column);
   return std::unique_ptr<Scorer>(new CommandScorer(p.name(), std::move(*argv), project_dir, timeout_ms,
-                                                   static_cast<int>(workers), threshold, std::move(params_json),
+                                                   startup_timeout_ms, static_cast<int>(workers), threshold, std::move(params_json),
                                                    std::move(expectations)));
 }
 

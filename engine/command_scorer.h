@@ -5,6 +5,7 @@
 //       type: command
 //       command: [python3, scorers/enough_words.py]   # argv, never a shell; run in the project directory
 //       timeout_ms: 5000                               # per request (default 5000)
+//       startup_timeout_ms: 10000                      # extra time for the request that starts a worker
 //       workers: 1                                     # worker processes for this scorer (default 1, at most 64)
 //       threshold: 0.5                                 # optional: a numeric value passes when >= threshold
 //       params: {min_words: 10}                        # handed to the worker with every request
@@ -12,10 +13,10 @@
 // One request per line on the worker's stdin (UserScorerRequestJson below), one response per line on its stdout:
 //   {"id": <same id>, "value": true|false|number, "rationale": "..."}   or   {"id": ..., "error": "..."}
 // (the members ParseAssessmentJson accepts, "outcome", "pass", "score", ..., work too). A worker is started lazily on
-// the first item and serves every later item; requests to one worker are serialized. A request that times out kills
-// the worker (its whole process group) and gives an error assessment; so does a worker that exits (the error quotes
-// the tail of its stderr) or answers with something that is not a JSON object (the error names the scorer and quotes
-// an excerpt). The next item starts a fresh worker. Workers are stopped (stdin closed, then killed) when the scorer
+// the first item and serves every later item; requests to one worker are serialized. A request that times out
+// (timeout_ms, plus startup_timeout_ms for the request that started the worker) kills the worker (its whole process
+// group) and gives an error assessment; so does a worker that exits (the error quotes the tail of its stderr) or
+// answers with something that is not a JSON object (the error names the scorer and quotes an excerpt). The next item starts a fresh worker. Workers are stopped (stdin closed, then killed) when the scorer
 // is destroyed. Score() is thread-safe.
 //
 // The request/response helpers are shared with plugin scorers (engine/plugin_scorer.h).

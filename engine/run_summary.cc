@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 
 namespace llmeval {
 namespace {
@@ -56,50 +57,71 @@ Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string&
   summary.run = *run;
   Result<std::vector<VariantRecord>> variants = store->Variants(run_id);
   if (!variants.ok()) return variants.status();
-  Result<std::vector<ItemRecord>> items = store->Items(run_id);
-  if (!items.ok()) return items.status();
-  simdjson::dom::parser parser;
-  for (const VariantRecord& v : *variants) {
+  std::map<std::string, std::string> human_columns = ReadJudgeRunInfo(run->params_json).human_label_columns;
+
+  // One streaming pass over the items: memory holds the per-variant tallies and latencies, not the items (except the
+  // few that carry human labels, which agreement needs).
+  struct Tally {
     VariantSummary vs;
-    vs.variant = v;
-    AssessmentAggregator aggregator(group_column);
+    std::unique_ptr<AssessmentAggregator> aggregator;
     std::vector<double> latencies;
-    std::vector<const ItemRecord*> variant_items;
+    std::vector<ItemRecord> labelled;
     bool cost_known = false;
     double cost = 0;
-    for (const ItemRecord& item : *items) {
-      if (item.variant_id != v.id) continue;
-      ++vs.items;
-      if (!item.error.empty()) ++vs.errors;
-      if (item.from_cache) {
-        ++vs.cache_hits;
-      } else if (item.error.empty()) {
-        latencies.push_back(item.latency_ms);
-      }
-      vs.input_tokens += item.input_tokens;
-      vs.output_tokens += item.output_tokens;
-      vs.tool_calls += item.tool_calls;
-      if (item.cost_usd.has_value()) {
-        cost_known = true;
-        cost += *item.cost_usd;
-      }
-      aggregator.AddApplicationUsage(item.input_tokens, item.output_tokens, item.cost_usd);
-      std::string group;
-      if (!group_column.empty()) group = InputValue(item, group_column);
-      variant_items.push_back(&item);
-      for (const AssessmentRow& row : item.assessments) {
-        Assessment a = AssessmentFromRow(row);
-        if (a.source == AssessmentSource::kHuman) a.name += " (human)";
-        aggregator.Add(a, group);
-      }
+  };
+  std::map<int64_t, Tally> tallies;
+  for (const VariantRecord& v : *variants) {
+    Tally& t = tallies[v.id];
+    t.vs.variant = v;
+    t.aggregator = std::make_unique<AssessmentAggregator>(group_column);
+  }
+  bool with_text = !group_column.empty() || !human_columns.empty();
+  Status s = store->ForEachItem(run_id, with_text, [&](const ItemRecord& item) {
+    auto found = tallies.find(item.variant_id);
+    if (found == tallies.end()) return;
+    Tally& t = found->second;
+    VariantSummary& vs = t.vs;
+    ++vs.items;
+    if (!item.error.empty()) ++vs.errors;
+    if (item.from_cache) {
+      ++vs.cache_hits;
+    } else if (item.error.empty()) {
+      t.latencies.push_back(item.latency_ms);
     }
-    if (cost_known) vs.cost_usd = cost;
-    vs.latency_p50_ms = Percentile(latencies, 0.50);
-    vs.latency_p95_ms = Percentile(latencies, 0.95);
-    vs.scorers = aggregator.Overall();
-    if (!group_column.empty()) vs.by_group = aggregator.ByGroup();
-    vs.human_agreement = ComputeHumanAgreement(variant_items, ReadJudgeRunInfo(run->params_json).human_label_columns);
-    UsageTotals judge = aggregator.judge_usage();
+    vs.input_tokens += item.input_tokens;
+    vs.output_tokens += item.output_tokens;
+    vs.tool_calls += item.tool_calls;
+    if (item.cost_usd.has_value()) {
+      t.cost_known = true;
+      t.cost += *item.cost_usd;
+    }
+    t.aggregator->AddApplicationUsage(item.input_tokens, item.output_tokens, item.cost_usd);
+    std::string group;
+    if (!group_column.empty()) group = InputValue(item, group_column);
+    bool has_human = false;
+    for (const AssessmentRow& row : item.assessments) {
+      Assessment a = AssessmentFromRow(row);
+      if (a.source == AssessmentSource::kHuman) {
+        a.name += " (human)";
+        has_human = true;
+      }
+      t.aggregator->Add(a, group);
+    }
+    if (has_human || !human_columns.empty()) t.labelled.push_back(item);
+  });
+  if (!s.ok()) return s;
+  for (const VariantRecord& v : *variants) {
+    Tally& t = tallies[v.id];
+    VariantSummary& vs = t.vs;
+    if (t.cost_known) vs.cost_usd = t.cost;
+    vs.latency_p50_ms = Percentile(t.latencies, 0.50);
+    vs.latency_p95_ms = Percentile(t.latencies, 0.95);
+    vs.scorers = t.aggregator->Overall();
+    if (!group_column.empty()) vs.by_group = t.aggregator->ByGroup();
+    std::vector<const ItemRecord*> labelled;
+    for (const ItemRecord& item : t.labelled) labelled.push_back(&item);
+    vs.human_agreement = ComputeHumanAgreement(labelled, human_columns);
+    UsageTotals judge = t.aggregator->judge_usage();
     vs.judge_cost_usd = judge.cost_usd;
     vs.judge_input_tokens = judge.input_tokens;
     vs.judge_output_tokens = judge.output_tokens;

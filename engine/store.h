@@ -9,6 +9,7 @@
 #define LLMEVAL_ENGINE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -173,6 +174,9 @@ class Store {
   Status WriteItems(const std::vector<ItemRecord>& items);
   // Items of a run (assessments included, spans not), ordered by variant, row and repeat.
   Result<std::vector<ItemRecord>> Items(int64_t run_id);
+  // Streams the items of a run in storage order with their assessments, holding one item at a time (memory does not
+  // grow with the run). Without `with_text`, the large text columns (inputs, rendered input, output) are left empty.
+  Status ForEachItem(int64_t run_id, bool with_text, const std::function<void(const ItemRecord&)>& fn);
   // Marks runs left "running" by a process that is gone as interrupted, and closes their open spans as errors.
   Status RecoverAbandonedRuns();
 

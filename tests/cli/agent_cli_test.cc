@@ -47,7 +47,7 @@ std::vector<ItemView> ExportItems(const CliProject& project, const std::string& 
     if (item["output"].get_string().get(s) == simdjson::SUCCESS) v.output = std::string(s);
     if (item["error"].get_string().get(s) == simdjson::SUCCESS) v.error = std::string(s);
     if (item["finish_reason"].get_string().get(s) == simdjson::SUCCESS) v.finish_reason = std::string(s);
-    item["tool_calls"].get_int64().get(v.tool_calls);
+    if (item["tool_calls"].get_int64().get(v.tool_calls) != simdjson::SUCCESS) v.tool_calls = -1;
     items.push_back(v);
   }
   return items;
@@ -173,11 +173,15 @@ class LoopingModelServer {
     socklen_t len = sizeof(addr);
     getsockname(evhttp_bound_socket_get_fd(bound), reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
+    stop_ = event_new(base_, -1, 0, [](evutil_socket_t, short, void* b) {
+      event_base_loopbreak(static_cast<event_base*>(b));
+    }, base_);
     thread_ = std::thread([this] { event_base_loop(base_, EVLOOP_NO_EXIT_ON_EMPTY); });
   }
   ~LoopingModelServer() {
-    event_base_loopbreak(base_);
+    event_active(stop_, EV_TIMEOUT, 0);  // Seen by the loop even if it has not started yet.
     thread_.join();
+    event_free(stop_);
     evhttp_free(http_);
     event_base_free(base_);
   }
@@ -203,6 +207,7 @@ class LoopingModelServer {
 
   event_base* base_ = nullptr;
   evhttp* http_ = nullptr;
+  event* stop_ = nullptr;
   int port_ = 0;
   std::atomic<int> requests_{0};
   std::thread thread_;

@@ -25,14 +25,12 @@ std::map<std::string, std::map<std::string, std::string>> Outcomes(const std::st
     simdjson::dom::element item;
     if (doc.get(item) != simdjson::SUCCESS) continue;
     std::string_view id, prompt;
-    (void)item["item_id"].get(id);
-    (void)item["prompt"].get(prompt);
+    if (item["item_id"].get(id) != simdjson::SUCCESS || item["prompt"].get(prompt) != simdjson::SUCCESS) continue;
     simdjson::dom::array assessments;
     if (item["assessments"].get(assessments) != simdjson::SUCCESS) continue;
     for (auto a : assessments) {
       std::string_view name, outcome;
-      (void)a["name"].get(name);
-      (void)a["outcome"].get(outcome);
+      if (a["name"].get(name) != simdjson::SUCCESS || a["outcome"].get(outcome) != simdjson::SUCCESS) continue;
       out[std::string(prompt) + " " + std::string(id)][std::string(name)] = std::string(outcome);
     }
   }
@@ -46,6 +44,15 @@ class ExampleProject {
                           std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
     std::filesystem::remove_all(dir_.Path(".llmeval"));
     std::filesystem::remove(dir_.Path("scorers/not_too_many_words.so"));
+    // The example loads the plugin from the build tree; this copy builds its own beside the source.
+    std::string config = ReadFile(dir_.Path("llmeval.yaml"));
+    size_t at = config.find("path: ../../build/examples/not_too_many_words.so");
+    EXPECT_NE(at, std::string::npos);
+    if (at != std::string::npos) {
+      config.replace(at, std::string("path: ../../build/examples/not_too_many_words.so").size(),
+                     "path: scorers/not_too_many_words.so");
+    }
+    WriteFile(dir_.Path("llmeval.yaml"), config);
   }
   bool BuildPlugin() {
     CommandResult r = RunCommand({"/usr/bin/g++", "-shared", "-fPIC", "-O1", "-o",
@@ -105,7 +112,7 @@ TEST(CliUserScorers, UnloadablePluginIsBadInputBeforeAnyModelCall) {
 TEST(CliUserScorers, JudgePromptsAreVersionedAndOverridable) {
   CliProject project;
   ASSERT_EQ(project.Run({"run", "--quiet", "--limit", "2"}).exit_code, 0);
-  CommandResult shown = project.Run({"prompts", "show", "judge_guidelines"});
+  CommandResult shown = project.Run({"prompts", "show", "judge_guidelines@latest"});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_THAT(shown.out, HasSubstr("llmeval-judge"));
   CommandResult relevance = project.Run({"prompts", "show", "judge_relevance_to_query/1"});
@@ -126,7 +133,7 @@ TEST(CliUserScorers, JudgePromptsAreVersionedAndOverridable) {
   CommandResult history = project.Run({"prompts", "history", "judge_guidelines"});
   ASSERT_EQ(history.exit_code, 0) << history.err;
   EXPECT_THAT(history.out, HasSubstr("judge prompt override"));
-  CommandResult latest = project.Run({"prompts", "show", "judge_guidelines"});
+  CommandResult latest = project.Run({"prompts", "show", "judge_guidelines@latest"});
   EXPECT_THAT(latest.out, HasSubstr("demanding grader"));
 }
 

@@ -102,6 +102,8 @@ TEST_F(CommandScorerTest, CrashGivesErrorWithStderrAndRestarts) {
 
 TEST_F(CommandScorerTest, TimeoutKillsTheWorkerAndTheNextItemGetsANewOne) {
   std::unique_ptr<Scorer> scorer = Make("", 300);
+  // The request that starts a worker gets startup_timeout_ms (10 s by default) on top; later ones get timeout_ms.
+  ASSERT_EQ(scorer->Score(Answer("good")).outcome, AssessmentOutcome::kPass);
   Assessment hang = scorer->Score(Answer("hang"));
   EXPECT_EQ(hang.outcome, AssessmentOutcome::kError);
   EXPECT_THAT(hang.error, HasSubstr("no response within 300 ms"));

@@ -40,11 +40,15 @@ class EchoServer {
     socklen_t len = sizeof(addr);
     getsockname(evhttp_bound_socket_get_fd(bound), reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
+    stop_ = event_new(base_, -1, 0, [](evutil_socket_t, short, void* b) {
+      event_base_loopbreak(static_cast<event_base*>(b));
+    }, base_);
     thread_ = std::thread([this] { event_base_loop(base_, EVLOOP_NO_EXIT_ON_EMPTY); });
   }
   ~EchoServer() {
-    event_base_loopbreak(base_);
+    event_active(stop_, EV_TIMEOUT, 0);  // Seen by the loop even if it has not started yet.
     thread_.join();
+    event_free(stop_);
     evhttp_free(http_);
     event_base_free(base_);
   }
@@ -76,6 +80,7 @@ class EchoServer {
 
   event_base* base_ = nullptr;
   evhttp* http_ = nullptr;
+  event* stop_ = nullptr;
   int port_ = 0;
   std::thread thread_;
 };

@@ -214,10 +214,10 @@ function checkOtlpRules(request, errors) {
   return spans;
 }
 
-// Validates one parsed request; returns {errors, spans, bytes}.
-function validate(request) {
+// Validates one parsed request; returns {errors, spans, bytes}. With rules === false only the proto round trip runs.
+function validate(request, rules = true) {
   const errors = [];
-  const spans = checkOtlpRules(request, errors);
+  const spans = rules ? checkOtlpRules(request, errors) : 0;
   let bytes = 0;
   const converted = idsToBytes(request, errors);
   let message;
@@ -238,36 +238,37 @@ function validate(request) {
   return { errors, spans, bytes };
 }
 
-// Corrupted copies of a request, each of which a correct validator must reject.
+// Corrupted copies of a request, each of which a correct validator must reject: [label, copy, the proto round trip
+// alone must reject it]. Each edits the last span that has attributes (a leaf, so no child loses its parent).
 function mutations(request) {
   const list = [];
-  const add = (label, edit) => {
+  const add = (label, edit, proto = false) => {
     const copy = JSON.parse(JSON.stringify(request));
-    let done = false;
+    let target = null;
     forEachSpan(copy, (span) => {
-      if (!done) done = edit(span, copy) !== false;
+      if (span.attributes && span.attributes.length) target = span;
     });
-    if (done) list.push([label, copy]);
+    if (target !== null && edit(target, copy) !== false) list.push([label, copy, proto]);
   };
-  add('30-digit traceId', (s) => { s.traceId = s.traceId.slice(2); });
-  add('uppercase spanId', (s) => { s.spanId = s.spanId.toUpperCase().replace(/^[0-9]/, 'A'); });
+  add('30-digit traceId', (s) => { s.traceId = s.traceId.slice(2); }, true);
+  add('uppercase spanId', (s) => { s.spanId = s.spanId.toUpperCase().replace(/^[0-9]/, 'A'); }, true);
   add('all-zero spanId', (s) => { s.spanId = '0'.repeat(16); });
-  add('kind as an enum name', (s) => { s.kind = 'SPAN_KIND_INTERNAL'; });
-  add('kind 9', (s) => { s.kind = 9; });
-  add('snake_case start_time_unix_nano', (s) => { s.start_time_unix_nano = s.startTimeUnixNano; delete s.startTimeUnixNano; });
-  add('startTimeUnixNano as a number', (s) => { s.startTimeUnixNano = Number(s.startTimeUnixNano); });
+  add('kind as an enum name', (s) => { s.kind = 'SPAN_KIND_INTERNAL'; }, true);
+  add('kind 9', (s) => { s.kind = 9; }, true);
+  add('snake_case start_time_unix_nano', (s) => { s.start_time_unix_nano = s.startTimeUnixNano; delete s.startTimeUnixNano; }, true);
+  add('startTimeUnixNano as a number', (s) => { s.startTimeUnixNano = Number(s.startTimeUnixNano); }, true);
   add('end before start', (s) => { s.endTimeUnixNano = '1'; });
-  add('unknown span field', (s) => { s.durationNanos = '5'; });
-  add('status code 7', (s) => { s.status = { code: 7 }; });
+  add('unknown span field', (s) => { s.durationNanos = '5'; }, true);
+  add('status code 7', (s) => { s.status = { code: 7 }; }, true);
   add('dangling parentSpanId', (s) => { s.parentSpanId = 'abcdefabcdefabcd'; });
   add('AnyValue with two members', (s) => {
     if (!s.attributes || !s.attributes.length) return false;
     s.attributes[0].value = { stringValue: 'x', intValue: '1' };
-  });
+  }, true);
   add('intValue as a number', (s) => {
     if (!s.attributes || !s.attributes.length) return false;
     s.attributes[0].value = { intValue: 52 };
-  });
+  }, true);
   add('duplicate attribute key', (s) => {
     if (!s.attributes || !s.attributes.length) return false;
     s.attributes.push(JSON.parse(JSON.stringify(s.attributes[0])));
@@ -275,7 +276,7 @@ function mutations(request) {
   add('attribute value not wrapped in an AnyValue', (s) => {
     if (!s.attributes || !s.attributes.length) return false;
     s.attributes[0].value = 'bare';
-  });
+  }, true);
   return list;
 }
 
@@ -321,11 +322,18 @@ console.log(`${failed ? 'INVALID' : 'valid'}: ${lines} ExportTraceServiceRequest
 if (flags.has('--self-test') && first !== null) {
   let missed = 0;
   const cases = mutations(first);
-  for (const [label, copy] of cases) {
+  for (const [label, copy, proto] of cases) {
     const result = validate(copy);
+    const protoOnly = validate(copy, false);
     if (result.errors.length === 0) {
       console.error(`self-test: a corrupted copy (${label}) was accepted`);
       missed++;
+    } else if (proto && protoOnly.errors.length === 0) {
+      console.error(`self-test: the official schema round trip alone accepted a corrupted copy (${label})`);
+      missed++;
+    } else {
+      const shown = proto ? protoOnly.errors[0] : result.errors[0];
+      console.log(`self-test: rejected ${label}: ${shown}`);
     }
   }
   console.log(`self-test: ${cases.length - missed} of ${cases.length} corrupted copies rejected`);
