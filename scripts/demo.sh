@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, builds llmeval, and walks through the example project (examples/se-exam) on the
-# built-in simulated model: no API key, no network. Everything goes to a fresh store under build/demo/.
+# built-in simulated model: no API key, no network. It works on a copy under build/demo/ with a fresh store there.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
@@ -10,7 +10,11 @@ demo="$root/build/demo"
 rm -rf "$demo"
 mkdir -p "$demo"
 export LLMEVAL_DB="$demo/llmeval.db"
-cd "$root/examples/se-exam"
+# Work on a copy of the example, so the demo can edit a prompt the way a colleague's pull request would.
+cp -r "$root/examples/se-exam" "$demo/se-exam"
+sed -i "s|path: ../../build/examples/not_too_many_words.so|path: $root/build/examples/not_too_many_words.so|" \
+  "$demo/se-exam/llmeval.yaml"
+cd "$demo/se-exam"
 step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
 
 step "Register the prompt templates as immutable versions" "$llmeval" prompts register -m "demo"
@@ -32,6 +36,21 @@ step "Two-step workflow: generate answers, then evaluate them without calling th
   "$llmeval" generate --prompt practical --limit 6 --quiet
 gen_id=$("$llmeval" runs list --limit 1 | awk 'NR==2 {print $1}')
 step "Evaluate the stored answers" "$llmeval" evaluate --run "$gen_id" --quiet
+step "Human feedback on one answer, next to the judge's verdict" \
+  "$llmeval" feedback add "$trace_id" --name relevance --value pass --rationale "checked by the teacher"
+step "Export the agent run's traces as OTLP/JSON (for Jaeger, Phoenix, Langfuse, MLflow)" \
+  "$llmeval" traces export --run "$run_id" --format otlp-json -o "$demo/traces.otlp.jsonl"
+
+"$llmeval" prompts alias basic production 1 >/dev/null
+step "CI gate: the basic prompt against its production version (same text: passes, exit 0)" \
+  "$llmeval" gate --prompt basic --quiet --markdown "$demo/gate.md"
+set +e
+echo "Answer in one word only." >> prompts/basic.txt
+step "A colleague edits prompts/basic.txt; the CI gate compares it with basic@production (worse: exit 1)" \
+  "$llmeval" gate --prompt basic --quiet
+gate_rc=$?
+set -e
+echo "(gate exit code $gate_rc: 1 means a rule failed, as it should for this prompt)"
 
 port_file="$demo/sim-server.port"
 "$llmeval" sim-server --port 0 --latency-ms 20 --exit-after 120 >"$port_file" 2>"$demo/sim-server.log" &
