@@ -28,8 +28,8 @@ std::vector<FlagSpec> RunFlags() {
       {"judge", true, "judge model for LLM-as-judge scorers (default: the config's, else sim)", ""},
       {"dataset", true, "question CSV or JSONL file (default: the config's)", ""},
       {"limit", true, "evaluate at most N rows", "max-questions"},
-      {"sample", true, "evaluate a random sample of N rows (with --seed-sample)", ""},
-      {"seed-sample", true, "seed for --sample (default 0)", ""},
+      {"sample", true, "evaluate a random sample of N rows (seeded by --seed)", ""},
+      {"seed-sample", true, "seed for --sample only (default: --seed, else 0)", ""},
       {"filter", true, "only rows where column=value (repeatable)", ""},
       {"repeat", true, "evaluate every item N times", ""},
       {"temperature", true, "sampling temperature", ""},
@@ -155,7 +155,8 @@ int RunOrGenerate(const Args& args, bool generate_only) {
   if (flags->Has("scorers")) options.scorers = flags->GetList("scorers");
   Result<int64_t> limit = flags->GetInt("limit", 0, 1);
   Result<int64_t> sample = flags->GetInt("sample", 0, 1);
-  Result<int64_t> sample_seed = flags->GetInt("seed-sample", 0, 0);
+  // --sample N --seed S: the seed picks the sample (and is sent to the model); --seed-sample sets only the former.
+  Result<int64_t> sample_seed = flags->GetInt("seed-sample", ParseInt(flags->Get("seed")).value_or(0), 0);
   Result<int64_t> repeat = flags->GetInt("repeat", 0, 1);
   Result<int64_t> concurrency = flags->GetInt("concurrency", 0, 1);
   Result<int64_t> resume = flags->GetInt("resume", 0, 1);

@@ -82,6 +82,8 @@ int CmdTraces(const Args& args) {
   specs.push_back({"run", true, "only traces of this run", ""});
   specs.push_back({"status", true, "only traces whose root span has this status ('error')", ""});
   specs.push_back({"slowest", true, "the N slowest traces", ""});
+  specs.push_back({"scorer", true, "only traces where scorer NAME had this outcome: NAME=fail (or pass, error, skipped)",
+                   ""});
   specs.push_back({"limit", true, "traces to list (default 50)", ""});
   specs.push_back({"format", true, "export format: otlp-json", ""});
   specs.push_back({"output", true, "export to this file instead of stdout", "o"});
@@ -93,7 +95,7 @@ int CmdTraces(const Args& args) {
   if (!flags.ok()) return Fail("traces", flags.status());
   const std::vector<std::string>& pos = flags->positional();
   if (flags->Has("help") || pos.size() != 1) {
-    PrintCommandHelp("llmeval traces list [--run R] [--status error] [--slowest N]\n"
+    PrintCommandHelp("llmeval traces list [--run R] [--status error] [--scorer NAME=fail] [--slowest N]\n"
                      "       llmeval traces export [--run R] --format otlp-json [-o FILE]\n"
                      "       llmeval traces export [--run R] --otlp-endpoint URL",
                      "Lists stored traces, or writes them as OTLP/JSON (one ExportTraceServiceRequest per line, one "
@@ -116,8 +118,21 @@ int CmdTraces(const Args& args) {
     Result<int64_t> limit = flags->GetInt("limit", 50, 1);
     if (!slowest.ok()) return Fail("traces list", slowest.status());
     if (!limit.ok()) return Fail("traces list", limit.status());
+    std::string scorer_filter = flags->Get("scorer");
+    std::string scorer_name, scorer_outcome;
+    if (!scorer_filter.empty()) {
+      size_t eq = scorer_filter.find('=');
+      scorer_name = scorer_filter.substr(0, eq);
+      scorer_outcome = eq == std::string::npos ? "" : scorer_filter.substr(eq + 1);
+      if (scorer_name.empty() || (scorer_outcome != "fail" && scorer_outcome != "pass" && scorer_outcome != "error" &&
+                                  scorer_outcome != "skipped")) {
+        return Fail("traces list", Status::InvalidInput("--scorer expects NAME=fail|pass|error|skipped, got '" +
+                                                        scorer_filter + "'"));
+      }
+    }
     Result<std::vector<SpanRow>> roots =
-        (*store)->RootSpans(*run, status == "error", *slowest > 0, static_cast<int>(*slowest > 0 ? *slowest : *limit));
+        (*store)->RootSpans(*run, status == "error", *slowest > 0, static_cast<int>(*slowest > 0 ? *slowest : *limit),
+                            scorer_name, scorer_outcome);
     if (!roots.ok()) return Fail("traces list", roots.status());
     std::printf("%-32s %-5s %-10s %-6s %-16s %-8s %s\n", "trace", "run", "duration", "status", "prompt", "item",
                 "model");

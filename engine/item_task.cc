@@ -438,10 +438,20 @@ void ItemTask::NextJudge() {
 }
 
 void ItemTask::AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRequest request) {
-  request.model = judge->judge_model().empty() ? ctx_->judge_model : judge->judge_model();
+  ChatProvider* provider = ctx_->judge_provider;
+  const std::string* provider_key = &ctx_->judge_provider_key;
+  const std::string* provider_name = &ctx_->judge_provider_name;
+  request.model = ctx_->judge_model;
+  auto own = ctx_->judge_targets.find(judge->name());
+  if (own != ctx_->judge_targets.end()) {
+    provider = own->second.provider;
+    provider_key = &own->second.provider_key;
+    provider_name = &own->second.provider_name;
+    request.model = own->second.model;
+  }
   ChatRequest sent = request;
   auto self = shared_from_this();
-  Call(ctx_->judge_provider, ctx_->judge_provider_key, ctx_->judge_provider_name, std::move(request), judge_span_,
+  Call(provider, *provider_key, *provider_name, std::move(request), judge_span_,
        semconv::kPurposeJudge, [this, self, judge, sample, reask, sent](ChatResult result, bool) {
          if (!reask) judge_samples_.push_back(JudgeSampleResult());
          JudgeSampleResult& out = judge_samples_.back();

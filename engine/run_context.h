@@ -75,6 +75,14 @@ struct RunContext {
   std::string judge_provider_key;
   std::string judge_model;  // As sent to the judge provider.
   std::string judge_provider_name;
+  // Judges that name their own model (`judge_model:` in the scorer's config), by scorer name.
+  struct JudgeTarget {
+    ChatProvider* provider = nullptr;
+    std::string provider_key;
+    std::string provider_name;
+    std::string model;
+  };
+  std::map<std::string, JudgeTarget> judge_targets;
 
   std::vector<ToolSpec> tool_specs;  // Empty: tools off.
   const ToolExecutor* tools = nullptr;

@@ -31,7 +31,17 @@ Status BuildScorers(const ProjectConfig& config, const std::optional<std::vector
 
 Status SetupJudge(ProviderSet* providers, const std::string& judge_ref, RunContext* ctx) {
   bool needs_judge = false;
-  for (const auto& sc : ctx->scorers) needs_judge = needs_judge || sc->is_judge();
+  for (const auto& sc : ctx->scorers) {
+    if (!sc->is_judge()) continue;
+    const auto* judge = static_cast<const JudgeScorer*>(sc.get());
+    if (judge->judge_model().empty()) {
+      needs_judge = true;
+      continue;
+    }
+    Result<ResolvedModel> own = providers->Resolve(judge->judge_model());
+    if (!own.ok()) return own.status().WithContext("scorer '" + sc->name() + "' judge_model");
+    ctx->judge_targets[sc->name()] = {own->provider, own->provider_key, own->provider_name, own->api_model};
+  }
   if (!needs_judge) return Status::OK();
   Result<ResolvedModel> judge = providers->Resolve(judge_ref);
   if (!judge.ok()) return judge.status().WithContext("judge");

@@ -187,7 +187,9 @@ class Store {
   // --- Traces (store_runs.cc) ---
   Result<std::vector<SpanRow>> TraceSpans(const std::string& trace_id);
   // Root spans (one per trace) of `run_id` (0: every run), newest first, or slowest first when `slowest`.
-  Result<std::vector<SpanRow>> RootSpans(int64_t run_id, bool errors_only, bool slowest, int limit);
+  // With `scorer` set, only traces whose item has an assessment `scorer` with outcome `outcome` ("fail", "error"...).
+  Result<std::vector<SpanRow>> RootSpans(int64_t run_id, bool errors_only, bool slowest, int limit,
+                                         const std::string& scorer = "", const std::string& outcome = "");
   // Every span of a run, ordered by trace then start time.
   Result<std::vector<SpanRow>> RunSpans(int64_t run_id);
 

@@ -425,15 +425,21 @@ Result<std::vector<SpanRow>> ReadSpans(SqliteStatement* q) {
 
 }  // namespace
 
-Result<std::vector<SpanRow>> Store::RootSpans(int64_t run_id, bool errors_only, bool slowest, int limit) {
+Result<std::vector<SpanRow>> Store::RootSpans(int64_t run_id, bool errors_only, bool slowest, int limit,
+                                              const std::string& scorer, const std::string& outcome) {
   std::string sql = std::string(kSelectSpan) + "WHERE parent_span_id = ''";
   if (run_id != 0) sql += " AND run_id = ?1";
   if (errors_only) sql += " AND status = 2";
+  if (!scorer.empty()) {
+    sql += " AND trace_id IN (SELECT i.trace_id FROM items i JOIN assessments a ON a.item_id = i.id "
+           "WHERE a.name = ?2 AND a.outcome = ?3)";
+  }
   sql += slowest ? " ORDER BY (end_unix_ns - start_unix_ns) DESC" : " ORDER BY start_unix_ns DESC";
   sql += " LIMIT " + std::to_string(limit);
   auto q = db_->Prepare(sql);
   if (!q.ok()) return q.status();
   if (run_id != 0) (*q)->Bind(1, run_id);
+  if (!scorer.empty()) (*q)->Bind(2, scorer).Bind(3, outcome);
   return ReadSpans(q->get());
 }
 

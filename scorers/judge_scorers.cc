@@ -115,7 +115,8 @@ class GuidelineJudge : public JudgeScorer {
 void ReadCommonParams(ScorerParams* p, JudgeConfig* config) {
   config->name = p->name();
   config->judge_model = p->String("judge_model").value_or("");
-  int64_t samples = p->Int("samples").value_or(1);
+  // `judge_samples` is accepted as another name for `samples`.
+  int64_t samples = p->Int("samples").value_or(p->Int("judge_samples").value_or(1));
   if (p->ok() && (samples < 1 || samples > 15)) p->Fail("parameter 'samples' must be between 1 and 15");
   config->samples = static_cast<int>(std::clamp<int64_t>(samples, 1, 15));
   config->include_trace = p->Bool("include_trace").value_or(false);
@@ -132,7 +133,8 @@ void ReadCommonParams(ScorerParams* p, JudgeConfig* config) {
 
 // The keys every judge accepts, plus `own`.
 std::vector<std::string_view> JudgeKeys(std::vector<std::string_view> own) {
-  for (std::string_view key : {"judge_model", "samples", "include_trace", "structured_output", "temperature", "template"}) {
+  for (std::string_view key :
+       {"judge_model", "samples", "judge_samples", "include_trace", "structured_output", "temperature", "template"}) {
     own.push_back(key);
   }
   return own;

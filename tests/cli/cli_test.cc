@@ -162,5 +162,59 @@ TEST(CliRun, GenerateStoresAnswersWithoutScoring) {
   EXPECT_THAT(exported.out, Not(HasSubstr("\"output\":null")));
 }
 
+TEST(CliRun, SampleWithSeedIsDeterministicAndFiltersApply) {
+  CliProject project;
+  CommandResult a = project.Run({"generate", "--quiet", "--sample", "4", "--seed", "7"});
+  CommandResult b = project.Run({"generate", "--quiet", "--sample", "4", "--seed", "7"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  CommandResult ea = project.Run({"runs", "export", "1", "--format", "csv"});
+  CommandResult eb = project.Run({"runs", "export", "2", "--format", "csv"});
+  auto rows = [](const std::string& csv) {  // The item_id,row prefix of every record.
+    std::vector<std::string> out;
+    for (size_t at = csv.find("\r\n"); at != std::string::npos; at = csv.find("\r\n", at + 2)) {
+      size_t comma = csv.find(',', csv.find(',', at + 2) + 1);
+      if (comma != std::string::npos && at + 2 < csv.size()) out.push_back(csv.substr(at + 2, comma - at - 2));
+    }
+    return out;
+  };
+  EXPECT_EQ(rows(ea.out), rows(eb.out));
+  EXPECT_EQ(rows(ea.out).size(), 4u);
+  EXPECT_THAT(a.out, HasSubstr("items 4 "));
+  CommandResult filtered = project.Run({"generate", "--quiet", "--filter", "category=Git"});
+  ASSERT_EQ(filtered.exit_code, 0) << filtered.err;
+  EXPECT_THAT(filtered.out, HasSubstr("items 2 "));
+  EXPECT_EQ(project.Run({"generate", "--quiet", "--filter", "categry=Git"}).exit_code, 2);
+}
+
+TEST(CliRun, TracesListFiltersByScorerOutcome) {
+  CliProject project;
+  project.Write("prompts/basic.txt", "Question: {question}\nAnswer in one word only.\n");
+  ASSERT_EQ(project.Run({"run", "--quiet", "--limit", "4"}).exit_code, 0);
+  CommandResult failed = project.Run({"traces", "list", "--scorer", "enough_words=fail"});
+  ASSERT_EQ(failed.exit_code, 0) << failed.err;
+  EXPECT_EQ(CountLines(failed.out), 5);  // Header and the four one-word answers.
+  CommandResult passed = project.Run({"traces", "list", "--scorer", "enough_words=pass"});
+  EXPECT_EQ(CountLines(passed.out), 1);
+  EXPECT_EQ(project.Run({"traces", "list", "--scorer", "enough_words"}).exit_code, 2);
+}
+
+TEST(CliRun, AJudgeWithItsOwnModelUsesIt) {
+  CliProject project;
+  project.Write("llmeval.yaml",
+                "dataset: questions.csv\nprompt: basic\nmodel: sim\njudge: sim\n"
+                "scorers:\n  - {name: relevance, type: relevance_to_query, judge_model: sim-large, judge_samples: 3}\n");
+  CommandResult r = project.Run({"run", "--quiet", "--limit", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CommandResult traces = project.Run({"traces", "export", "--format", "otlp-json"});
+  EXPECT_THAT(traces.out, HasSubstr("chat sim-large"));
+  size_t judge_calls = 0;
+  for (size_t at = traces.out.find("chat sim-large"); at != std::string::npos;
+       at = traces.out.find("chat sim-large", at + 1)) {
+    ++judge_calls;
+  }
+  EXPECT_EQ(judge_calls, 3u);  // Three samples.
+}
+
 }  // namespace
 }  // namespace llmeval::testing
