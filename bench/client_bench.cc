@@ -88,8 +88,7 @@ std::string MeasureClient(const std::string& base_url, const Point& point, int64
   int64_t cpu = ProcessCpuMicros() - cpu_start;
   char line[256];
   std::snprintf(line, sizeof line, "%.6f %.3f %lld %lld %lld", wall, static_cast<double>(cpu) / calls,
-                static_cast<long long>(calls), static_cast<long long>(errors),
-                static_cast<long long>(PeakRssKiB()));
+                static_cast<long long>(calls), static_cast<long long>(errors), static_cast<long long>(PeakRssKiB()));
   return line;
 }
 
@@ -113,10 +112,10 @@ int main(int argc, char** argv) {
     if (colon != std::string::npos) points.push_back({std::atoi(item.c_str()), std::atoi(item.c_str() + colon + 1)});
     start = comma + 1;
   }
-  std::printf("client_bench: OpenAIProvider over CurlTransport -> sim server (separate process), %lld calls/point, "
-              "%d run(s)/point (median), transport: %s\n",
-              static_cast<long long>(calls), repeats,
-              engine_transport ? "engine defaults" : "connections = concurrency");
+  std::printf(
+      "client_bench: OpenAIProvider over CurlTransport -> sim server (separate process), %lld calls/point, "
+      "%d run(s)/point (median), transport: %s\n",
+      static_cast<long long>(calls), repeats, engine_transport ? "engine defaults" : "connections = concurrency");
   std::printf("%6s %8s %8s %9s %10s %10s %7s %10s %8s %7s %9s\n", "conc", "lat_ms", "calls", "wall_s", "achieved/s",
               "ideal/s", "ratio", "cpu_us/req", "srv_us", "errors", "rss_KiB");
   int status = 0;
@@ -126,8 +125,7 @@ int main(int argc, char** argv) {
     for (int r = 0; r < repeats; ++r) {
       ServerProcess server;
       if (!server.Start(point.latency_ms)) return 1;
-      std::string out = RunInChild(
-          [&] { return MeasureClient(server.base_url(), point, calls, engine_transport); });
+      std::string out = RunInChild([&] { return MeasureClient(server.base_url(), point, calls, engine_transport); });
       int64_t server_cpu = server.Stop();
       double wall = 0, cpu = 0;
       long long n = 0, e = 0, kib = 0;

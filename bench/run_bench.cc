@@ -162,12 +162,11 @@ void PrintHeader() {
 }
 
 void PrintRow(int concurrency, int latency_ms, int calls_per_item, const Figures& f) {
-  double ideal = latency_ms > 0 ? static_cast<double>(f.items) * calls_per_item * latency_ms / 1000.0 / concurrency
-                                : 0;
+  double ideal = latency_ms > 0 ? static_cast<double>(f.items) * calls_per_item * latency_ms / 1000.0 / concurrency : 0;
   std::printf("  %6d %6d %7lld %6d %8.2f %9.2f %9.0f %6.1f%% %8.2f %10.1f %7lld %8.1f\n", concurrency, latency_ms,
               static_cast<long long>(f.items), calls_per_item, f.wall, ideal, f.wall > 0 ? f.items / f.wall : 0,
-              f.wall > 0 && ideal > 0 ? 100 * ideal / f.wall : 0, f.cpu_s,
-              f.items > 0 ? f.cpu_s * 1e6 / f.items : 0, static_cast<long long>(f.errors), f.rss_kib / 1024.0);
+              f.wall > 0 && ideal > 0 ? 100 * ideal / f.wall : 0, f.cpu_s, f.items > 0 ? f.cpu_s * 1e6 / f.items : 0,
+              static_cast<long long>(f.errors), f.rss_kib / 1024.0);
   std::fflush(stdout);
 }
 
@@ -197,9 +196,10 @@ int main(int argc, char** argv) {
   for (int64_t n : suite_items) max_rows = std::max(max_rows, n);
   std::string dataset = dir + "/questions.csv";
   if (!WriteDataset(dataset, max_rows)) return 1;
-  std::printf("run_bench: ExecuteRun against a sim server in another process; %d run(s) per figure (median by wall); "
-              "response cache %s; temp dir %s\n",
-              repeats, cache ? "on" : "off", dir.c_str());
+  std::printf(
+      "run_bench: ExecuteRun against a sim server in another process; %d run(s) per figure (median by wall); "
+      "response cache %s; temp dir %s\n",
+      repeats, cache ? "on" : "off", dir.c_str());
   Setup base;
   base.dir = dir;
   base.cache = cache;
@@ -207,7 +207,10 @@ int main(int argc, char** argv) {
   if (sections.find('a') != std::string::npos || sections.find('b') != std::string::npos) {
     std::printf("\n(a, b) throughput vs ideal and engine CPU per item: 1 model call + 2 word_count scorers per item\n");
     PrintHeader();
-    struct P { int conc, lat; int64_t n; };
+    struct P {
+      int conc, lat;
+      int64_t n;
+    };
     std::vector<P> points;
     if (sections.find('a') != std::string::npos) points = {{256, 200, items}, {1024, 1000, items}};
     if (sections.find('b') != std::string::npos) points.push_back({64, 20, std::min<int64_t>(items, 4000)});
@@ -218,7 +221,8 @@ int main(int argc, char** argv) {
     }
   }
   if (sections.find('c') != std::string::npos) {
-    std::printf("\n(c) peak RSS, in-process `sim` model (no HTTP), concurrency 256, 1 model call + 2 scorers per item\n");
+    std::printf(
+        "\n(c) peak RSS, in-process `sim` model (no HTTP), concurrency 256, 1 model call + 2 scorers per item\n");
     std::string big = dir + "/big.csv";
     if (!WriteDataset(big, big_rows)) return 1;
     PrintHeader();

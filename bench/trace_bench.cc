@@ -4,8 +4,8 @@
 //      as 1,000 traces of 1,000 spans, and reports spans per second and nanoseconds per span.
 //   2. Renders a 10,000-span trace (an item with 100 agent turns of chat + tool spans) and reports milliseconds.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <string>
 #include <vector>
 

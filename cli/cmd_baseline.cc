@@ -43,9 +43,9 @@ int CmdBaseline(const Args& args) {
   if (chosen.size() != 1) {
     std::string labels;
     for (const VariantRecord& v : *variants) labels += (labels.empty() ? "" : ", ") + v.Label();
-    return Fail(command, Status::InvalidInput("run " + std::to_string(*run_id) + " has " +
-                                              std::to_string(chosen.size()) + " matching variants (" + labels +
-                                              "); choose one with --prompt"));
+    return Fail(command,
+                Status::InvalidInput("run " + std::to_string(*run_id) + " has " + std::to_string(chosen.size()) +
+                                     " matching variants (" + labels + "); choose one with --prompt"));
   }
   Result<std::vector<ItemRecord>> items = (*store)->Items(*run_id);
   if (!items.ok()) return Fail(command, items.status());

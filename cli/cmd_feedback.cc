@@ -57,10 +57,9 @@ int Add(Store* store, const Flags& flags) {
   if (!item.ok()) return Fail("feedback add", item.status());
   s = store->AddHumanAssessment(item->id, row);
   if (!s.ok()) return Fail("feedback add", s);
-  std::printf("recorded human feedback %s = %s on item %lld (run %lld, row %lld, repeat %d, trace %s)\n",
-              name.c_str(), row.outcome.c_str(), static_cast<long long>(item->id),
-              static_cast<long long>(item->run_id), static_cast<long long>(item->row_index), item->repeat,
-              item->trace_id.c_str());
+  std::printf("recorded human feedback %s = %s on item %lld (run %lld, row %lld, repeat %d, trace %s)\n", name.c_str(),
+              row.outcome.c_str(), static_cast<long long>(item->id), static_cast<long long>(item->run_id),
+              static_cast<long long>(item->row_index), item->repeat, item->trace_id.c_str());
   return 0;
 }
 

@@ -27,8 +27,10 @@ std::vector<FlagSpec> GateFlags() {
       {"run", true, "gate a stored run instead of evaluating afresh", ""},
       {"baseline", true,
        "compare against: a baseline file (baseline.json), a run id, a prompt reference (prompts:/basic@production) or "
-       "model:REF, evaluated on the same items (default: the config's gate.baseline)", ""},
-      {"changed-since", true, "gate only the prompt files changed since this git revision, each against its version there", ""},
+       "model:REF, evaluated on the same items (default: the config's gate.baseline)",
+       ""},
+      {"changed-since", true,
+       "gate only the prompt files changed since this git revision, each against its version there", ""},
       {"prompt", true, "prompt reference(s) to evaluate (default: the config's)", ""},
       {"model", true, "model reference(s) to evaluate (default: the config's)", ""},
       {"judge", true, "judge model for LLM-as-judge scorers", ""},
@@ -105,8 +107,8 @@ Status WriteReports(const Flags& flags, const GateReport& report, const std::vec
     const char* flag;
     std::string (*format)(const GateReport&, const std::vector<GateTarget>&);
   };
-  for (const Output& o : {Output{"markdown", &FormatGateMarkdown}, Output{"junit", &FormatGateJunit},
-                          Output{"json", &FormatGateJson}}) {
+  for (const Output& o :
+       {Output{"markdown", &FormatGateMarkdown}, Output{"junit", &FormatGateJunit}, Output{"json", &FormatGateJson}}) {
     if (!flags.Has(o.flag)) continue;
     Status s = WriteFileAtomically(flags.Get(o.flag), o.format(report, targets));
     if (!s.ok()) return s;
@@ -143,9 +145,9 @@ int CmdGate(const Args& args) {
       bool known = rule.scorer.empty();
       for (const ScorerSettings& sc : config->scorers) known = known || sc.name == rule.scorer;
       if (!known) {
-        return Fail(command, Status::InvalidInput(config_name + ":" + std::to_string(rule.line) +
-                                                  ": gate rule names scorer '" + rule.scorer +
-                                                  "', which is not among the config's scorers"));
+        return Fail(command,
+                    Status::InvalidInput(config_name + ":" + std::to_string(rule.line) + ": gate rule names scorer '" +
+                                         rule.scorer + "', which is not among the config's scorers"));
       }
     }
   }
@@ -227,13 +229,14 @@ int CmdGate(const Args& args) {
       names.push_back(c.name);
       if (!c.content_at_ref.has_value()) continue;
       bool created = false;
-      Result<PromptVersion> v = (*store)->RegisterPrompt(c.name, *c.content_at_ref, "baseline: " + c.name + " at " + ref,
-                                                         "", &created);
+      Result<PromptVersion> v =
+          (*store)->RegisterPrompt(c.name, *c.content_at_ref, "baseline: " + c.name + " at " + ref, "", &created);
       if (!v.ok()) return Fail(command, v.status());
       baseline_refs.push_back(c.name + "/" + std::to_string(v->version));
     }
     if (!quiet) {
-      std::printf("Prompts changed since %s: %s\n", ref.c_str(), names.empty() ? "none" : JoinStrings(names, ", ").c_str());
+      std::printf("Prompts changed since %s: %s\n", ref.c_str(),
+                  names.empty() ? "none" : JoinStrings(names, ", ").c_str());
     }
     if (names.empty()) {
       GateReport empty;
@@ -245,8 +248,8 @@ int CmdGate(const Args& args) {
     }
     RunOptions candidate = options;
     candidate.prompts = names;
-    Result<int64_t> run_id = Evaluate(*config, candidate, "the changed prompts: " + JoinStrings(names, ", "), quiet,
-                                      &interrupted);
+    Result<int64_t> run_id =
+        Evaluate(*config, candidate, "the changed prompts: " + JoinStrings(names, ", "), quiet, &interrupted);
     if (!run_id.ok()) return Fail(command, run_id.status());
     Result<std::vector<GateTarget>> loaded = LoadGateTargets(store->get(), *run_id);
     if (!loaded.ok()) return Fail(command, loaded.status());
@@ -254,8 +257,8 @@ int CmdGate(const Args& args) {
     if (!baseline_refs.empty() && !interrupted) {
       RunOptions base = options;
       base.prompts = baseline_refs;
-      Result<int64_t> base_id = Evaluate(*config, base, "their versions at " + ref + ": " + JoinStrings(baseline_refs, ", "),
-                                         quiet, &interrupted);
+      Result<int64_t> base_id = Evaluate(
+          *config, base, "their versions at " + ref + ": " + JoinStrings(baseline_refs, ", "), quiet, &interrupted);
       if (!base_id.ok()) return Fail(command, base_id.status());
       Result<std::vector<GateTarget>> base_targets = LoadGateTargets(store->get(), *base_id);
       Result<RunRecord> base_run = (*store)->GetRun(*base_id);
@@ -292,8 +295,9 @@ int CmdGate(const Args& args) {
         const GateTarget* b = Match(*base, t, false, false);
         if (b == nullptr) b = Match(*base, t, true, false);
         if (b == nullptr) {
-          return Fail(command, Status::InvalidInput("--baseline " + spec + ": run " + spec + " has no variant matching " +
-                                                    t.label + "; use a run with one variant"));
+          return Fail(command,
+                      Status::InvalidInput("--baseline " + spec + ": run " + spec + " has no variant matching " +
+                                           t.label + "; use a run with one variant"));
         }
         t.baseline = AsBaseline("run " + spec, *baseline_run, *b);
       }

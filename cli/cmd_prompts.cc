@@ -67,6 +67,11 @@ int CmdPrompts(const Args& args) {
   if (sub == "show") {
     if (pos.size() != 2) return usage_error("prompts show takes one REF");
     Result<ResolvedPrompt> p = resolver.Resolve(pos[1], flags->Get("message"));
+    if (!p.ok() && p.status().code() == StatusCode::kNotFound && IsValidPromptName(pos[1])) {
+      // A name with no working file (e.g. judge_guidelines): show its latest stored version.
+      Result<ResolvedPrompt> latest = resolver.Resolve(pos[1] + "@latest");
+      if (latest.ok()) p = latest;
+    }
     if (!p.ok()) return Fail("prompts show", p.status());
     Result<PromptVersion> v = store->GetPromptVersion(p->name, p->version);
     if (!v.ok()) return Fail("prompts show", v.status());
@@ -115,8 +120,8 @@ int CmdPrompts(const Args& args) {
     if (pos.size() != 4) return usage_error("prompts alias takes NAME ALIAS VERSION");
     if (!IsValidPromptName(pos[1])) return Fail("prompts alias", ParsePromptRef(pos[1]).status());
     if (!IsValidPromptName(pos[2])) {
-      return Fail("prompts alias", Status::InvalidInput("alias '" + pos[2] +
-                                                        "' is not a valid name (letters, digits, '_' and '-')"));
+      return Fail("prompts alias",
+                  Status::InvalidInput("alias '" + pos[2] + "' is not a valid name (letters, digits, '_' and '-')"));
     }
     std::optional<int64_t> version = ParseInt(pos[3]);
     if (!version.has_value() || *version < 1) {
@@ -149,11 +154,10 @@ int CmdPrompts(const Args& args) {
     }
     return 0;
   }
-  return usage_error("unknown subcommand '" + sub + "'" +
-                     [&] {
-                       std::string hint = SuggestClosest(sub, {"list", "show", "history", "diff", "alias", "register"});
-                       return hint.empty() ? std::string() : "; did you mean '" + hint + "'?";
-                     }());
+  return usage_error("unknown subcommand '" + sub + "'" + [&] {
+    std::string hint = SuggestClosest(sub, {"list", "show", "history", "diff", "alias", "register"});
+    return hint.empty() ? std::string() : "; did you mean '" + hint + "'?";
+  }());
 }
 
 }  // namespace llmeval

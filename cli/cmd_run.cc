@@ -161,8 +161,8 @@ int RunOrGenerate(const Args& args, bool generate_only) {
   Result<int64_t> concurrency = flags->GetInt("concurrency", 0, 1);
   Result<int64_t> resume = flags->GetInt("resume", 0, 1);
   Result<std::optional<double>> temperature = flags->GetDouble("temperature");
-  for (const Status& s : {limit.status(), sample.status(), sample_seed.status(), repeat.status(),
-                          concurrency.status(), resume.status(), temperature.status()}) {
+  for (const Status& s : {limit.status(), sample.status(), sample_seed.status(), repeat.status(), concurrency.status(),
+                          resume.status(), temperature.status()}) {
     if (!s.ok()) return Fail(command, s);
   }
   options.limit = *limit;

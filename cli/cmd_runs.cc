@@ -1,8 +1,8 @@
 // `llmeval runs ...`: list, show, export and delete stored runs.
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <ctime>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/summary_printer.h"
@@ -57,14 +57,23 @@ void ItemJson(const ItemRecord& item, const std::map<int64_t, VariantRecord>& va
   w->Key("inputs");
   w->Raw(item.inputs_json);
   w->Key("output");
-  if (item.output.has_value()) w->String(*item.output); else w->Null();
+  if (item.output.has_value())
+    w->String(*item.output);
+  else
+    w->Null();
   w->Key("error");
-  if (item.error.empty()) w->Null(); else w->String(item.error);
+  if (item.error.empty())
+    w->Null();
+  else
+    w->String(item.error);
   w->Field("finish_reason", item.finish_reason);
   w->Field("input_tokens", item.input_tokens);
   w->Field("output_tokens", item.output_tokens);
   w->Key("cost_usd");
-  if (item.cost_usd.has_value()) w->Double(*item.cost_usd); else w->Null();
+  if (item.cost_usd.has_value())
+    w->Double(*item.cost_usd);
+  else
+    w->Null();
   w->Field("latency_ms", item.latency_ms);
   w->Field("from_cache", item.from_cache);
   w->Field("tool_calls", static_cast<int64_t>(item.tool_calls));
@@ -76,7 +85,10 @@ void ItemJson(const ItemRecord& item, const std::map<int64_t, VariantRecord>& va
     w->Field("name", a.name);
     w->Field("outcome", a.outcome);
     w->Key("score");
-    if (a.score.has_value()) w->Double(*a.score); else w->Null();
+    if (a.score.has_value())
+      w->Double(*a.score);
+    else
+      w->Null();
     w->Field("rationale", a.rationale);
     w->Field("source", a.source);
     if (!a.error.empty()) w->Field("error", a.error);
@@ -122,8 +134,8 @@ int Export(Store* store, int64_t run_id, const std::string& format, const std::s
              CsvField(v.prompt_name + "/" + std::to_string(v.prompt_version)) + "," + CsvField(v.model) + "," +
              CsvField(item.output.value_or("")) + "," + CsvField(item.error) + "," + std::to_string(item.input_tokens) +
              "," + std::to_string(item.output_tokens) + "," +
-             (item.cost_usd.has_value() ? std::to_string(*item.cost_usd) : "") + "," +
-             std::to_string(item.latency_ms) + "," + item.trace_id;
+             (item.cost_usd.has_value() ? std::to_string(*item.cost_usd) : "") + "," + std::to_string(item.latency_ms) +
+             "," + item.trace_id;
       for (const std::string& s : scorers) {
         std::string outcome;
         for (const AssessmentRow& a : item.assessments) {
@@ -163,8 +175,8 @@ std::string FormatComparison(const RunComparison& cmp) {
       for (const FlippedItem& f : s.flipped) (f.now_passes ? better : worse)++;
       std::snprintf(line, sizeof(line), "  %-30s %6lld %6.0f%% %6.0f%% %+7.1f%%  [%+.1f%%, %+.1f%%]   %lld / %lld\n",
                     s.scorer.c_str(), static_cast<long long>(s.paired), s.rate_a * 100, s.rate_b * 100,
-                    s.delta.mean * 100, s.delta.ci95.low * 100, s.delta.ci95.high * 100,
-                    static_cast<long long>(worse), static_cast<long long>(better));
+                    s.delta.mean * 100, s.delta.ci95.low * 100, s.delta.ci95.high * 100, static_cast<long long>(worse),
+                    static_cast<long long>(better));
       out += line;
     }
     bool header = false;
@@ -217,7 +229,8 @@ int CmdRuns(const Args& args) {
     if (!limit.ok()) return Fail("runs list", limit.status());
     Result<std::vector<RunRecord>> runs = store->ListRuns(static_cast<int>(*limit));
     if (!runs.ok()) return Fail("runs list", runs.status());
-    std::printf("%-6s %-12s %-20s %-16s %-20s %s\n", "run", "status", "started (UTC)", "experiment", "name", "variants");
+    std::printf("%-6s %-12s %-20s %-16s %-20s %s\n", "run", "status", "started (UTC)", "experiment", "name",
+                "variants");
     for (const RunRecord& r : *runs) {
       Result<std::vector<VariantRecord>> variants = store->Variants(r.id);
       std::vector<std::string> labels;

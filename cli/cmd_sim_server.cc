@@ -25,8 +25,10 @@ int CmdSimServer(const Args& args) {
       {"port", true, "port to bind; 0 picks a free one (default 0)", ""},
       {"latency-ms", true, "added latency per response (default 0)", ""},
       {"jitter-ms", true, "random extra latency up to this (default 0)", ""},
-      {"faults", true, "fault spec, e.g. '429=5%,500=2%,drop@50' (kinds: 429 500 503 slow drop malformed truncated "
-                       "empty_choices length)", ""},
+      {"faults", true,
+       "fault spec, e.g. '429=5%,500=2%,drop@50' (kinds: 429 500 503 slow drop malformed truncated "
+       "empty_choices length)",
+       ""},
       {"slow-ms", true, "how long a 'slow' fault holds the response (default 30000)", ""},
       {"seed", true, "seed for answers, jitter and faults (default 0)", ""},
       {"exit-after", true, "stop by itself after this many seconds (default: run until Ctrl-C)", ""},
@@ -50,8 +52,8 @@ int CmdSimServer(const Args& args) {
   Result<int64_t> slow = flags->GetInt("slow-ms", 30000, 0);
   Result<int64_t> seed = flags->GetInt("seed", 0, 0);
   Result<int64_t> exit_after = flags->GetInt("exit-after", 0, 1);
-  for (const Status& s : {port.status(), latency.status(), jitter.status(), slow.status(), seed.status(),
-                          exit_after.status()}) {
+  for (const Status& s :
+       {port.status(), latency.status(), jitter.status(), slow.status(), seed.status(), exit_after.status()}) {
     if (!s.ok()) return Fail("sim-server", s);
   }
   if (*port > 65535) return Fail("sim-server", Status::InvalidInput("--port must be at most 65535"));

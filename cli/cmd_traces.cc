@@ -55,8 +55,8 @@ int CmdTrace(const Args& args) {
   Result<std::vector<SpanRow>> rows = (*store)->TraceSpans(AsciiLower(pos[1]));
   if (!rows.ok()) return Fail("trace show", rows.status());
   if (rows->empty()) {
-    return Fail("trace show", Status::NotFound("no trace " + pos[1] + " in " + (*store)->path() +
-                                                   " (see: llmeval traces list)"));
+    return Fail("trace show",
+                Status::NotFound("no trace " + pos[1] + " in " + (*store)->path() + " (see: llmeval traces list)"));
   }
   Result<std::vector<Span>> spans = SpansFromRows(*rows);
   if (!spans.ok()) return Fail("trace show", spans.status());
@@ -82,25 +82,30 @@ int CmdTraces(const Args& args) {
   specs.push_back({"run", true, "only traces of this run", ""});
   specs.push_back({"status", true, "only traces whose root span has this status ('error')", ""});
   specs.push_back({"slowest", true, "the N slowest traces", ""});
-  specs.push_back({"scorer", true, "only traces where scorer NAME had this outcome: NAME=fail (or pass, error, skipped)",
-                   ""});
+  specs.push_back(
+      {"scorer", true, "only traces where scorer NAME had this outcome: NAME=fail (or pass, error, skipped)", ""});
   specs.push_back({"limit", true, "traces to list (default 50)", ""});
   specs.push_back({"format", true, "export format: otlp-json", ""});
   specs.push_back({"output", true, "export to this file instead of stdout", "o"});
-  specs.push_back({"otlp-endpoint", true, "push the traces over OTLP/HTTP (JSON) to this base URL (POST "
-                                          "<URL>/v1/traces); default: OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT", ""});
-  specs.push_back({"max-attribute-bytes", true, "cap long attribute strings on export (default 65536; the store keeps "
-                                                "the full text)", ""});
+  specs.push_back({"otlp-endpoint", true,
+                   "push the traces over OTLP/HTTP (JSON) to this base URL (POST "
+                   "<URL>/v1/traces); default: OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT",
+                   ""});
+  specs.push_back({"max-attribute-bytes", true,
+                   "cap long attribute strings on export (default 65536; the store keeps "
+                   "the full text)",
+                   ""});
   Result<Flags> flags = Flags::Parse(args, specs);
   if (!flags.ok()) return Fail("traces", flags.status());
   const std::vector<std::string>& pos = flags->positional();
   if (flags->Has("help") || pos.size() != 1) {
-    PrintCommandHelp("llmeval traces list [--run R] [--status error] [--scorer NAME=fail] [--slowest N]\n"
-                     "       llmeval traces export [--run R] --format otlp-json [-o FILE]\n"
-                     "       llmeval traces export [--run R] --otlp-endpoint URL",
-                     "Lists stored traces, or writes them as OTLP/JSON (one ExportTraceServiceRequest per line, one "
-                     "line per trace).",
-                     specs);
+    PrintCommandHelp(
+        "llmeval traces list [--run R] [--status error] [--scorer NAME=fail] [--slowest N]\n"
+        "       llmeval traces export [--run R] --format otlp-json [-o FILE]\n"
+        "       llmeval traces export [--run R] --otlp-endpoint URL",
+        "Lists stored traces, or writes them as OTLP/JSON (one ExportTraceServiceRequest per line, one "
+        "line per trace).",
+        specs);
     return flags->Has("help") ? 0 : 2;
   }
   Result<ProjectConfig> config = LoadProject(*flags);
@@ -126,8 +131,8 @@ int CmdTraces(const Args& args) {
       scorer_outcome = eq == std::string::npos ? "" : scorer_filter.substr(eq + 1);
       if (scorer_name.empty() || (scorer_outcome != "fail" && scorer_outcome != "pass" && scorer_outcome != "error" &&
                                   scorer_outcome != "skipped")) {
-        return Fail("traces list", Status::InvalidInput("--scorer expects NAME=fail|pass|error|skipped, got '" +
-                                                        scorer_filter + "'"));
+        return Fail("traces list",
+                    Status::InvalidInput("--scorer expects NAME=fail|pass|error|skipped, got '" + scorer_filter + "'"));
       }
     }
     Result<std::vector<SpanRow>> roots =
@@ -140,21 +145,21 @@ int CmdTraces(const Args& args) {
       Result<Span> span = SpanFromRow(row);
       if (!span.ok()) continue;
       double ms = static_cast<double>(row.end_unix_ns - row.start_unix_ns) / 1e6;
-      std::printf("%-32s %-5s %8.1fms %-6s %-16s %-8s %s\n", row.trace_id.c_str(),
-                  Attr(*span, semconv::kLlmevalRunId).c_str(), ms, row.status == 2 ? "error" : "ok",
-                  (Attr(*span, semconv::kLlmevalPromptName) + "/" + Attr(*span, semconv::kLlmevalPromptVersion)).c_str(),
-                  Attr(*span, semconv::kLlmevalItemId).substr(0, 8).c_str(), Attr(*span, semconv::kLlmevalModel).c_str());
+      std::printf(
+          "%-32s %-5s %8.1fms %-6s %-16s %-8s %s\n", row.trace_id.c_str(), Attr(*span, semconv::kLlmevalRunId).c_str(),
+          ms, row.status == 2 ? "error" : "ok",
+          (Attr(*span, semconv::kLlmevalPromptName) + "/" + Attr(*span, semconv::kLlmevalPromptVersion)).c_str(),
+          Attr(*span, semconv::kLlmevalItemId).substr(0, 8).c_str(), Attr(*span, semconv::kLlmevalModel).c_str());
     }
     return 0;
   }
   if (pos[0] == "export") {
     // Push mode: --otlp-endpoint, or the OTEL_EXPORTER_OTLP_* variables when neither --format nor -o is given.
-    Result<OtlpEndpoint> endpoint = ResolveOtlpEndpoint(flags->Get("otlp-endpoint"), [](const char* name) {
-      return static_cast<const char*>(std::getenv(name));
-    });
+    Result<OtlpEndpoint> endpoint = ResolveOtlpEndpoint(
+        flags->Get("otlp-endpoint"), [](const char* name) { return static_cast<const char*>(std::getenv(name)); });
     if (!endpoint.ok()) return Fail("traces export", endpoint.status());
-    const bool push = flags->Has("otlp-endpoint") ||
-                      (!flags->Has("format") && !flags->Has("output") && !endpoint->url.empty());
+    const bool push =
+        flags->Has("otlp-endpoint") || (!flags->Has("format") && !flags->Has("output") && !endpoint->url.empty());
     if (push && flags->Has("otlp-endpoint") && flags->Get("otlp-endpoint").empty()) {
       return Fail("traces export", Status::InvalidInput("--otlp-endpoint needs a URL"));
     }
@@ -162,8 +167,8 @@ int CmdTraces(const Args& args) {
       return Fail("traces export", Status::InvalidInput("--otlp-endpoint pushes to a receiver; drop -o/--output"));
     }
     if (push && flags->Has("format") && flags->Get("format") != "otlp-json") {
-      return Fail("traces export", Status::InvalidInput("--otlp-endpoint sends otlp-json; got --format " +
-                                                            flags->Get("format")));
+      return Fail("traces export",
+                  Status::InvalidInput("--otlp-endpoint sends otlp-json; got --format " + flags->Get("format")));
     }
     if (!push && flags->Get("format") != "otlp-json") {
       return Fail("traces export", Status::InvalidInput("--format otlp-json is required (the only format so far)"));

@@ -32,7 +32,8 @@ Result<Flags> Flags::Parse(const std::vector<std::string>& args, const std::vect
       std::vector<std::string> names;
       for (const FlagSpec& s : specs) names.push_back(s.name);
       std::string hint = SuggestClosest(body, names);
-      return Status::InvalidInput("unknown flag '--" + body + "'" + (hint.empty() ? "" : "; did you mean '--" + hint + "'?"));
+      return Status::InvalidInput("unknown flag '--" + body + "'" +
+                                  (hint.empty() ? "" : "; did you mean '--" + hint + "'?"));
     }
     if (!spec->takes_value) {
       if (inline_value.has_value()) return Status::InvalidInput("flag '--" + spec->name + "' takes no value");

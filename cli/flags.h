@@ -13,10 +13,10 @@
 namespace llmeval {
 
 struct FlagSpec {
-  std::string name;        // Without dashes: "prompt".
+  std::string name;  // Without dashes: "prompt".
   bool takes_value = true;
   std::string help;
-  std::string alias;       // Another accepted name ("max-questions" for "limit"), or "".
+  std::string alias;  // Another accepted name ("max-questions" for "limit"), or "".
 };
 
 class Flags {

@@ -32,8 +32,8 @@ std::string FormatRunSummary(const RunSummary& summary, bool color) {
   const char* reset = color ? "\033[0m" : "";
   std::string out;
   const RunRecord& run = summary.run;
-  out += Printf("%sRun %lld%s  %s  experiment %s  dataset %s (%lld rows)\n", bold, static_cast<long long>(run.id), reset,
-                run.status.c_str(), run.experiment.c_str(), run.dataset_path.c_str(),
+  out += Printf("%sRun %lld%s  %s  experiment %s  dataset %s (%lld rows)\n", bold, static_cast<long long>(run.id),
+                reset, run.status.c_str(), run.experiment.c_str(), run.dataset_path.c_str(),
                 static_cast<long long>(run.dataset_rows));
   for (const VariantSummary& v : summary.variants) {
     out += Printf("\n%s%s%s", bold, v.variant.Label().c_str(), reset);
@@ -58,16 +58,16 @@ std::string FormatRunSummary(const RunSummary& summary, bool color) {
                   "95% interval");
     for (const ScorerSummary& s : v.scorers) {
       std::string rate = s.decided() > 0 ? Percent(s.pass_rate) : "-";
-      std::string interval = s.decided() > 0 ? "[" + Percent(s.pass_rate_ci.low) + ", " + Percent(s.pass_rate_ci.high) + "]"
-                                             : "-";
+      std::string interval =
+          s.decided() > 0 ? "[" + Percent(s.pass_rate_ci.low) + ", " + Percent(s.pass_rate_ci.high) + "]" : "-";
       out += Printf("  %-30s %6lld %6lld %s%6lld%s %6lld  %-6s %-17s\n", s.scorer.c_str(),
                     static_cast<long long>(s.passed), static_cast<long long>(s.failed), s.errored > 0 ? red : "",
                     static_cast<long long>(s.errored), reset, static_cast<long long>(s.skipped), rate.c_str(),
                     interval.c_str());
     }
     if (!v.human_agreement.empty()) {
-      out += Printf("\n  %-30s %-26s %6s %6s %7s\n", "agreement with people", "human labels", "items", "agree",
-                    "kappa");
+      out +=
+          Printf("\n  %-30s %-26s %6s %6s %7s\n", "agreement with people", "human labels", "items", "agree", "kappa");
       for (const HumanAgreement& h : v.human_agreement) {
         out += Printf("  %-30s %-26s %6lld %6s %7.2f\n", h.scorer.c_str(), h.human.substr(0, 26).c_str(),
                       static_cast<long long>(h.n), Percent(h.percent_agreement).c_str(), h.kappa);

@@ -1,5 +1,5 @@
-// ByteSource: a stream of bytes read in chunks. Readers in the pure modules (datasets) consume a ByteSource so that they
-// do no IO themselves; the engine supplies one backed by a file, tests one backed by a string.
+// ByteSource: a stream of bytes read in chunks. Readers in the pure modules (datasets) consume a ByteSource so that
+// they do no IO themselves; the engine supplies one backed by a file, tests one backed by a string.
 #ifndef LLMEVAL_CORE_BYTE_SOURCE_H_
 #define LLMEVAL_CORE_BYTE_SOURCE_H_
 

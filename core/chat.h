@@ -86,8 +86,8 @@ struct ChatResponse {
 struct CallAttempt {
   int64_t start_unix_nanos = 0;
   int64_t duration_nanos = 0;
-  int http_status = 0;         // 0 when no response arrived (network error, timeout).
-  std::string error;           // Empty on success; else what went wrong, never containing a secret.
+  int http_status = 0;            // 0 when no response arrived (network error, timeout).
+  std::string error;              // Empty on success; else what went wrong, never containing a secret.
   int64_t wait_before_nanos = 0;  // Backoff or rate-limit wait before this attempt.
 };
 

@@ -22,7 +22,7 @@ class Clock {
 class FakeClock : public Clock {
  public:
   explicit FakeClock(int64_t start_unix_nanos = 1'700'000'000'000'000'000) : unix_(start_unix_nanos) {}
-  int64_t NowUnixNanos() override { return unix_.load() ; }
+  int64_t NowUnixNanos() override { return unix_.load(); }
   int64_t NowMonotonicNanos() override { return unix_.load() - base_; }
   void Advance(int64_t nanos) { unix_ += nanos; }
 

@@ -32,12 +32,30 @@ class JsonWriter {
   void Raw(std::string_view json);
 
   // Shorthands for a key followed by a value.
-  void Field(std::string_view key, std::string_view value) { Key(key); String(value); }
-  void Field(std::string_view key, const char* value) { Key(key); String(value); }
-  void Field(std::string_view key, int64_t value) { Key(key); Int(value); }
-  void Field(std::string_view key, int value) { Key(key); Int(value); }
-  void Field(std::string_view key, double value) { Key(key); Double(value); }
-  void Field(std::string_view key, bool value) { Key(key); Bool(value); }
+  void Field(std::string_view key, std::string_view value) {
+    Key(key);
+    String(value);
+  }
+  void Field(std::string_view key, const char* value) {
+    Key(key);
+    String(value);
+  }
+  void Field(std::string_view key, int64_t value) {
+    Key(key);
+    Int(value);
+  }
+  void Field(std::string_view key, int value) {
+    Key(key);
+    Int(value);
+  }
+  void Field(std::string_view key, double value) {
+    Key(key);
+    Double(value);
+  }
+  void Field(std::string_view key, bool value) {
+    Key(key);
+    Bool(value);
+  }
 
   const std::string& str() const { return out_; }
   std::string Take() { return std::move(out_); }

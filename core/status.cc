@@ -4,15 +4,24 @@ namespace llmeval {
 
 const char* StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidInput: return "invalid_input";
-    case StatusCode::kNotFound: return "not_found";
-    case StatusCode::kIOError: return "io_error";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kRemoteError: return "remote_error";
-    case StatusCode::kTimeout: return "timeout";
-    case StatusCode::kCancelled: return "cancelled";
-    case StatusCode::kInternal: return "internal";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidInput:
+      return "invalid_input";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kIOError:
+      return "io_error";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kRemoteError:
+      return "remote_error";
+    case StatusCode::kTimeout:
+      return "timeout";
+    case StatusCode::kCancelled:
+      return "cancelled";
+    case StatusCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }
@@ -29,10 +38,13 @@ Status Status::WithContext(const std::string& context) const {
 
 int Status::ExitCode() const {
   switch (code_) {
-    case StatusCode::kOk: return 0;
+    case StatusCode::kOk:
+      return 0;
     case StatusCode::kInvalidInput:
-    case StatusCode::kNotFound: return 2;
-    default: return 3;
+    case StatusCode::kNotFound:
+      return 2;
+    default:
+      return 3;
   }
 }
 

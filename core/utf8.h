@@ -1,5 +1,5 @@
-// UTF-8 validation and repair. Text from datasets, models and tools may hold invalid UTF-8; llmeval repairs it before it
-// reaches a JSON document or the store, replacing each invalid sequence with U+FFFD. Pure functions, thread-safe.
+// UTF-8 validation and repair. Text from datasets, models and tools may hold invalid UTF-8; llmeval repairs it before
+// it reaches a JSON document or the store, replacing each invalid sequence with U+FFFD. Pure functions, thread-safe.
 #ifndef LLMEVAL_CORE_UTF8_H_
 #define LLMEVAL_CORE_UTF8_H_
 

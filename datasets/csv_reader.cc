@@ -23,7 +23,7 @@
 namespace llmeval {
 namespace {
 
-constexpr unsigned char kEndsUnquoted = 1;  // ',' CR LF end an unquoted field.
+constexpr unsigned char kEndsUnquoted = 1;   // ',' CR LF end an unquoted field.
 constexpr unsigned char kEndsQuotedRun = 2;  // '"' CR LF interrupt a run of quoted bytes.
 
 struct ByteClasses {
@@ -223,8 +223,9 @@ Status CsvReader::ReadHeader() {
     std::string name(TrimWhitespace(fields[i]));
     if (!IsAscii(name) && !IsValidUtf8(name)) {
       name = SanitizeUtf8(name);
-      header_warnings_.push_back(Warning(field_starts_[i].line, "invalid UTF-8 replaced with U+FFFD in the header of column " +
-                                                                    std::to_string(i + 1)));
+      header_warnings_.push_back(
+          Warning(field_starts_[i].line,
+                  "invalid UTF-8 replaced with U+FFFD in the header of column " + std::to_string(i + 1)));
     }
     if (name.empty()) return Fail(Error(field_starts_[i], "column " + std::to_string(i + 1) + " has an empty header"));
     std::string normalized = NormalizeColumnName(name);
@@ -259,8 +260,8 @@ Result<bool> CsvReader::Next(DataRow* row) {
   size_t expected = columns_.size();
   if (count != expected) {
     Position at = count > expected ? field_starts_[expected] : record_end_;
-    return Fail(Error(at, "expected " + std::to_string(expected) + " fields as in the header, found " +
-                              std::to_string(count)));
+    return Fail(
+        Error(at, "expected " + std::to_string(expected) + " fields as in the header, found " + std::to_string(count)));
   }
   row->values.resize(count);
   row->index = next_index_++;
@@ -275,8 +276,8 @@ Result<bool> CsvReader::Next(DataRow* row) {
         Warning(field_starts_[i].line, "invalid UTF-8 replaced with U+FFFD in column '" + raw_columns_[i] + "'"));
   }
   for (size_t i : text_after_quote_) {
-    row->warnings.push_back(Warning(field_starts_[i].line, "text after the closing quote in column '" +
-                                                               raw_columns_[i] + "' was kept as written"));
+    row->warnings.push_back(Warning(
+        field_starts_[i].line, "text after the closing quote in column '" + raw_columns_[i] + "' was kept as written"));
   }
   return true;
 }

@@ -21,8 +21,8 @@ namespace llmeval {
 struct BaselineItem {
   std::string item_key;
   int repeat = 0;
-  std::string label;  // A short human description (the question), for reports.
-  std::string error;  // The item's error, when it had no answer.
+  std::string label;                            // A short human description (the question), for reports.
+  std::string error;                            // The item's error, when it had no answer.
   std::map<std::string, std::string> outcomes;  // scorer -> pass, fail, error, skipped
 };
 

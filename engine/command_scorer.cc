@@ -3,12 +3,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <simdjson.h>
 #include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <simdjson.h>
 
 #include <cerrno>
 #include <chrono>
@@ -244,7 +243,7 @@ class WorkerProcess {
       r = waitpid(pid_, &status, flags);
     } while (r < 0 && errno == EINTR);
     if (r != pid_) return false;
-    exit_description_ = WIFEXITED(status)   ? "exited with code " + std::to_string(WEXITSTATUS(status))
+    exit_description_ = WIFEXITED(status)     ? "exited with code " + std::to_string(WEXITSTATUS(status))
                         : WIFSIGNALED(status) ? "was killed by signal " + std::to_string(WTERMSIG(status))
                                               : "stopped";
     pid_ = -1;
@@ -315,8 +314,8 @@ class CommandScorer : public Scorer {
 
   Assessment Score(const ScoringContext& ctx) const override {
     if (ctx.errored) {
-      return ErrorAssessment(name_, "the application call failed: " +
-                                        (ctx.error.empty() ? std::string("unknown error") : ctx.error));
+      return ErrorAssessment(
+          name_, "the application call failed: " + (ctx.error.empty() ? std::string("unknown error") : ctx.error));
     }
     WorkerProcess* worker = Acquire();
     int64_t id;
@@ -496,8 +495,7 @@ Result<Assessment> ParseUserScorerResponse(std::string_view response, const std:
 
 Result<std::unique_ptr<Scorer>> MakeCommandScorer(const ScorerSpec& spec, const std::string& project_dir) {
   ScorerParams p(spec);
-  p.CheckKeys({"command", "timeout_ms", "startup_timeout_ms", "workers", "threshold", "params",
-               "expectation_columns"});
+  p.CheckKeys({"command", "timeout_ms", "startup_timeout_ms", "workers", "threshold", "params", "expectation_columns"});
   std::optional<std::vector<std::string>> argv = p.StringList("command");
   int64_t timeout_ms = p.Int("timeout_ms").value_or(5000);
   int64_t startup_timeout_ms = p.Int("startup_timeout_ms").value_or(10000);
@@ -525,8 +523,8 @@ Result<std::unique_ptr<Scorer>> MakeCommandScorer(const ScorerSpec& spec, const 
   }
   for (std::string& column : expectations) column = AsciiLower(column);
   return std::unique_ptr<Scorer>(new CommandScorer(p.name(), std::move(*argv), project_dir, timeout_ms,
-                                                   startup_timeout_ms, static_cast<int>(workers), threshold, std::move(params_json),
-                                                   std::move(expectations)));
+                                                   startup_timeout_ms, static_cast<int>(workers), threshold,
+                                                   std::move(params_json), std::move(expectations)));
 }
 
 }  // namespace llmeval

@@ -16,8 +16,9 @@
 // the first item and serves every later item; requests to one worker are serialized. A request that times out
 // (timeout_ms, plus startup_timeout_ms for the request that started the worker) kills the worker (its whole process
 // group) and gives an error assessment; so does a worker that exits (the error quotes the tail of its stderr) or
-// answers with something that is not a JSON object (the error names the scorer and quotes an excerpt). The next item starts a fresh worker. Workers are stopped (stdin closed, then killed) when the scorer
-// is destroyed. Score() is thread-safe.
+// answers with something that is not a JSON object (the error names the scorer and quotes an excerpt). The next item
+// starts a fresh worker. Workers are stopped (stdin closed, then killed) when the scorer is destroyed. Score() is
+// thread-safe.
 //
 // The request/response helpers are shared with plugin scorers (engine/plugin_scorer.h).
 #ifndef LLMEVAL_ENGINE_COMMAND_SCORER_H_

@@ -92,7 +92,8 @@ class ConfigReader {
   Status StringMap(const YAML::Node& node, const std::string& key, std::map<std::string, std::string>* out) const {
     if (!node.IsMap()) return Error(node, key + ": expected a mapping of names to strings");
     for (const auto& entry : node) {
-      if (!entry.second.IsScalar()) return Error(entry.second, key + "." + entry.first.as<std::string>() + ": expected a string");
+      if (!entry.second.IsScalar())
+        return Error(entry.second, key + "." + entry.first.as<std::string>() + ": expected a string");
       (*out)[entry.first.as<std::string>()] = entry.second.as<std::string>();
     }
     return Status::OK();
@@ -134,8 +135,9 @@ void YamlToJson(const YAML::Node& node, JsonWriter* w) {
 
 Status ReadProvider(const ConfigReader& r, const std::string& name, const YAML::Node& node, ProviderSettings* p) {
   if (!node.IsMap()) return r.Error(node, "providers." + name + ": expected a mapping");
-  Status s = r.CheckKeys(node, {"base_url", "api_key_env", "headers", "max_concurrency", "requests_per_minute",
-                                "tokens_per_minute", "max_attempts", "timeout_ms", "max_completion_tokens", "stream"},
+  Status s = r.CheckKeys(node,
+                         {"base_url", "api_key_env", "headers", "max_concurrency", "requests_per_minute",
+                          "tokens_per_minute", "max_attempts", "timeout_ms", "max_completion_tokens", "stream"},
                          "providers." + name);
   if (!s.ok()) return s;
   p->name = name;
@@ -166,8 +168,9 @@ Status ReadProvider(const ConfigReader& r, const std::string& name, const YAML::
 
 Status ReadTool(const ConfigReader& r, const std::string& name, const YAML::Node& node, ToolSettings* t) {
   if (!node.IsMap()) return r.Error(node, "tools." + name + ": expected a mapping");
-  Status s = r.CheckKeys(node, {"kind", "description", "parameters", "command", "env", "url", "method", "timeout_ms",
-                                "max_output_bytes", "headers", "tools"},
+  Status s = r.CheckKeys(node,
+                         {"kind", "description", "parameters", "command", "env", "url", "method", "timeout_ms",
+                          "max_output_bytes", "headers", "tools"},
                          "tools." + name);
   if (!s.ok()) return s;
   t->name = name;
@@ -239,10 +242,12 @@ Status ReadGate(const ConfigReader& r, const YAML::Node& node, GateSettings* g) 
   if (!s.ok() || !node["rules"]) return s;
   if (!node["rules"].IsSequence()) return r.Error(node["rules"], "gate.rules: expected a list of rules");
   for (const auto& element : node["rules"]) {
-    if (!element.IsMap()) return r.Error(element, "gate.rules: expected a mapping such as {scorer: relevance, max_drop: 0.05}");
-    s = r.CheckKeys(element, {"scorer", "min_pass_rate", "on", "max_drop", "strict", "max_error_rate", "max_cost_usd",
-                              "max_p95_latency_ms"},
-                    "a gate rule");
+    if (!element.IsMap())
+      return r.Error(element, "gate.rules: expected a mapping such as {scorer: relevance, max_drop: 0.05}");
+    s = r.CheckKeys(
+        element,
+        {"scorer", "min_pass_rate", "on", "max_drop", "strict", "max_error_rate", "max_cost_usd", "max_p95_latency_ms"},
+        "a gate rule");
     if (!s.ok()) return s;
     GateRule rule;
     rule.line = element.Mark().line + 1;
@@ -276,22 +281,26 @@ Status ReadGate(const ConfigReader& r, const YAML::Node& node, GateSettings* g) 
       if (!s.ok()) return s;
     }
     if (!has_limit) {
-      return r.Error(element, "gate.rules: a rule needs a limit: min_pass_rate, max_drop, max_error_rate, "
-                              "max_cost_usd or max_p95_latency_ms");
+      return r.Error(element,
+                     "gate.rules: a rule needs a limit: min_pass_rate, max_drop, max_error_rate, "
+                     "max_cost_usd or max_p95_latency_ms");
     }
-    if (element["on"] && !rule.min_pass_rate) return r.Error(element["on"], "gate.rules.on: only applies to min_pass_rate");
-    if (element["strict"] && !rule.max_drop) return r.Error(element["strict"], "gate.rules.strict: only applies to max_drop");
+    if (element["on"] && !rule.min_pass_rate)
+      return r.Error(element["on"], "gate.rules.on: only applies to min_pass_rate");
+    if (element["strict"] && !rule.max_drop)
+      return r.Error(element["strict"], "gate.rules.strict: only applies to max_drop");
     g->rules.push_back(std::move(rule));
   }
   return Status::OK();
 }
 
 Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig* c) {
-  Status s = r.CheckKeys(root, {"experiment", "prompts_dir", "dataset", "system_prompt", "tools_addendum", "prompt",
-                                "model", "judge", "variables", "concurrency", "repeat", "temperature", "max_tokens",
-                                "seed", "max_steps", "tools", "enabled_tools", "db", "cache", "providers", "scorers",
-                                "prices", "gate"},
-                         "the project config");
+  Status s = r.CheckKeys(
+      root,
+      {"experiment",    "prompts_dir", "dataset", "system_prompt", "tools_addendum", "prompt", "model",     "judge",
+       "variables",     "concurrency", "repeat",  "temperature",   "max_tokens",     "seed",   "max_steps", "tools",
+       "enabled_tools", "db",          "cache",   "providers",     "scorers",        "prices", "gate"},
+      "the project config");
   if (!s.ok()) return s;
   int64_t n = 0;
   double d = 0;
@@ -364,9 +373,12 @@ Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig
       for (const auto& p : v) {
         PriceSettings price;
         price.model = p.first.as<std::string>();
-        s = r.CheckKeys(p.second, {"input_per_mtok", "output_per_mtok", "cached_input_per_mtok"}, "prices." + price.model);
-        if (s.ok() && p.second["input_per_mtok"]) s = r.Double(p.second["input_per_mtok"], "input_per_mtok", &price.input_per_mtok);
-        if (s.ok() && p.second["output_per_mtok"]) s = r.Double(p.second["output_per_mtok"], "output_per_mtok", &price.output_per_mtok);
+        s = r.CheckKeys(p.second, {"input_per_mtok", "output_per_mtok", "cached_input_per_mtok"},
+                        "prices." + price.model);
+        if (s.ok() && p.second["input_per_mtok"])
+          s = r.Double(p.second["input_per_mtok"], "input_per_mtok", &price.input_per_mtok);
+        if (s.ok() && p.second["output_per_mtok"])
+          s = r.Double(p.second["output_per_mtok"], "output_per_mtok", &price.output_per_mtok);
         if (s.ok() && p.second["cached_input_per_mtok"]) {
           s = r.Double(p.second["cached_input_per_mtok"], "cached_input_per_mtok", &price.cached_input_per_mtok);
         }

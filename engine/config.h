@@ -62,7 +62,7 @@ struct PriceSettings {
 struct GateRule {
   std::string scorer;
   std::optional<double> min_pass_rate;
-  bool on_lower_bound = false;  // `on: lower_bound`: compare the Wilson 95% lower bound, not the point estimate.
+  bool on_lower_bound = false;     // `on: lower_bound`: compare the Wilson 95% lower bound, not the point estimate.
   std::optional<double> max_drop;  // Non-inferiority margin against the baseline (paired by item).
   bool strict = false;             // With max_drop: fail unless the drop is shown to be within the margin.
   std::optional<double> max_error_rate;
@@ -81,7 +81,7 @@ struct ProjectConfig {
   std::string dir;   // Base directory for relative paths.
   std::string experiment = "default";
   std::string prompts_dir = "prompts";
-  std::string dataset;  // Path of the CSV or JSONL file.
+  std::string dataset;                            // Path of the CSV or JSONL file.
   std::map<std::string, std::string> column_map;  // placeholder -> column header, overriding normalisation.
   std::string id_column;                          // Optional column holding a stable item id.
   std::string system_prompt;                      // Prompt name, or "".
@@ -89,7 +89,7 @@ struct ProjectConfig {
   std::vector<std::string> prompts;               // Default --prompt.
   std::vector<std::string> models = {"sim"};      // Default --model.
   std::string judge = "sim";
-  std::map<std::string, std::string> variables;   // Extra template variables.
+  std::map<std::string, std::string> variables;  // Extra template variables.
   int concurrency = 16;
   int repeat = 1;
   std::optional<double> temperature;

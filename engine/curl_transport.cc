@@ -45,9 +45,7 @@ struct Timer {
 };
 
 // A min-heap on (due, seq) for std::push_heap/pop_heap.
-bool TimerLater(const Timer& a, const Timer& b) {
-  return a.due_ns != b.due_ns ? a.due_ns > b.due_ns : a.seq > b.seq;
-}
+bool TimerLater(const Timer& a, const Timer& b) { return a.due_ns != b.due_ns ? a.due_ns > b.due_ns : a.seq > b.seq; }
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);

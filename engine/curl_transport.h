@@ -20,10 +20,10 @@
 namespace llmeval {
 
 struct CurlTransportOptions {
-  long max_host_connections = 256;  // Per host; further requests wait in curl's queue. 0 = unlimited.
-  long max_total_connections = 0;   // 0 = unlimited.
+  long max_host_connections = 256;    // Per host; further requests wait in curl's queue. 0 = unlimited.
+  long max_total_connections = 0;     // 0 = unlimited.
   long max_cached_connections = 512;  // Idle connections kept for reuse (CURLMOPT_MAXCONNECTS).
-  bool verbose = false;             // curl's debug output on stderr (never shows request bodies).
+  bool verbose = false;               // curl's debug output on stderr (never shows request bodies).
 };
 
 class CurlTransport : public HttpTransport {

@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "core/json_writer.h"
+#include "core/strings.h"
 #include "datasets/column_names.h"
 #include "engine/command_scorer.h"
-#include "core/strings.h"
 #include "engine/plugin_scorer.h"
 #include "engine/run_summary.h"
 #include "scorers/judge.h"
@@ -82,9 +82,9 @@ Result<ScorerSpec> PrepareScorerSpec(const ScorerSettings& settings, PromptResol
   return spec;
 }
 
-Result<ProjectConfig> PrepareRunScorers(const ProjectConfig& config, const std::optional<std::vector<std::string>>& names,
-                                        PromptResolver* resolver, Store* store, const std::string& resumed_params_json,
-                                        JudgeRunInfo* info) {
+Result<ProjectConfig> PrepareRunScorers(const ProjectConfig& config,
+                                        const std::optional<std::vector<std::string>>& names, PromptResolver* resolver,
+                                        Store* store, const std::string& resumed_params_json, JudgeRunInfo* info) {
   RegisterEngineScorerTypes(config.dir);
   std::map<std::string, int> pinned = ReadJudgeRunInfo(resumed_params_json).prompt_versions;
   ProjectConfig prepared = config;
@@ -135,13 +135,15 @@ JudgeRunInfo ReadJudgeRunInfo(const std::string& params_json) {
   if (root["judge_prompts"].get(prompts) == simdjson::SUCCESS) {
     for (auto field : prompts) {
       int64_t version = 0;
-      if (field.value.get(version) == simdjson::SUCCESS) info.prompt_versions[std::string(field.key)] = static_cast<int>(version);
+      if (field.value.get(version) == simdjson::SUCCESS)
+        info.prompt_versions[std::string(field.key)] = static_cast<int>(version);
     }
   }
   if (root["human_label_columns"].get(columns) == simdjson::SUCCESS) {
     for (auto field : columns) {
       std::string_view column;
-      if (field.value.get(column) == simdjson::SUCCESS) info.human_label_columns[std::string(field.key)] = std::string(column);
+      if (field.value.get(column) == simdjson::SUCCESS)
+        info.human_label_columns[std::string(field.key)] = std::string(column);
     }
   }
   return info;

@@ -39,7 +39,7 @@ void RegisterEngineScorerTypes(const std::string& project_dir);
 
 // What a run records about its judges (in the run's params_json, under "judge_prompts" and "human_label_columns").
 struct JudgeRunInfo {
-  std::map<std::string, int> prompt_versions;             // "judge_guidelines" -> 2
+  std::map<std::string, int> prompt_versions;              // "judge_guidelines" -> 2
   std::map<std::string, std::string> human_label_columns;  // scorer name -> normalized dataset column
 };
 
@@ -51,9 +51,9 @@ Result<ScorerSpec> PrepareScorerSpec(const ScorerSettings& settings, PromptResol
 // The run-start step: registers the engine scorer types for config.dir and returns a copy of `config` whose scorers
 // (those named in `names`, nullopt: all) went through PrepareScorerSpec; `resumed_params_json` is the params_json of
 // the run being resumed ("{}" otherwise), whose judge prompt versions are reused. Errors name the config file and line.
-Result<ProjectConfig> PrepareRunScorers(const ProjectConfig& config, const std::optional<std::vector<std::string>>& names,
-                                        PromptResolver* resolver, Store* store, const std::string& resumed_params_json,
-                                        JudgeRunInfo* info);
+Result<ProjectConfig> PrepareRunScorers(const ProjectConfig& config,
+                                        const std::optional<std::vector<std::string>>& names, PromptResolver* resolver,
+                                        Store* store, const std::string& resumed_params_json, JudgeRunInfo* info);
 
 // `params_json` (a JSON object) with the info's two members added when they are not empty.
 std::string AddJudgeRunInfo(const std::string& params_json, const JudgeRunInfo& info);

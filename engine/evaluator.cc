@@ -28,8 +28,8 @@ std::vector<ToolCallRecord> StoredToolCalls(Store* store, const std::string& tra
     if (name == nullptr) continue;
     const std::string* args = FindString(span.attributes, semconv::kGenAiToolCallArguments);
     const std::string* result = FindString(span.attributes, semconv::kGenAiToolCallResult);
-    calls.push_back({*name, args != nullptr ? *args : "", result != nullptr ? *result : "",
-                     span.status == SpanStatus::kError});
+    calls.push_back(
+        {*name, args != nullptr ? *args : "", result != nullptr ? *result : "", span.status == SpanStatus::kError});
   }
   return calls;
 }

@@ -12,15 +12,17 @@ struct KindName {
 };
 
 constexpr KindName kKinds[] = {
-    {FaultKind::kRateLimited, "429"},  {FaultKind::kServerError, "500"},      {FaultKind::kUnavailable, "503"},
-    {FaultKind::kSlow, "slow"},        {FaultKind::kDrop, "drop"},            {FaultKind::kMalformed, "malformed"},
-    {FaultKind::kTruncated, "truncated"}, {FaultKind::kEmptyChoices, "empty_choices"}, {FaultKind::kLength, "length"},
+    {FaultKind::kRateLimited, "429"},     {FaultKind::kServerError, "500"},
+    {FaultKind::kUnavailable, "503"},     {FaultKind::kSlow, "slow"},
+    {FaultKind::kDrop, "drop"},           {FaultKind::kMalformed, "malformed"},
+    {FaultKind::kTruncated, "truncated"}, {FaultKind::kEmptyChoices, "empty_choices"},
+    {FaultKind::kLength, "length"},
 };
 
 Status BadPart(std::string_view part, const std::string& why) {
   return Status::InvalidInput("invalid fault spec part \"" + std::string(part) + "\": " + why +
-                              " (write KIND=RATE like 429=5% or KIND@N like 503@7; valid kinds: " +
-                              ValidFaultKinds() + ")");
+                              " (write KIND=RATE like 429=5% or KIND@N like 503@7; valid kinds: " + ValidFaultKinds() +
+                              ")");
 }
 
 }  // namespace

@@ -55,10 +55,9 @@ GateCheck MinPassRate(const GateTarget& t, const GateRule& rule, const ScorerSum
   }
   double value = rule.on_lower_bound ? s.pass_rate_ci.low : s.pass_rate;
   c.measured = value;
-  c.measured_text = rule.on_lower_bound
-                        ? Num(value) + " (rate " + Num(s.pass_rate) + ", " + counts + ")"
-                        : Num(value) + " (" + counts + ", 95% [" + Num(s.pass_rate_ci.low) + ", " +
-                              Num(s.pass_rate_ci.high) + "])";
+  c.measured_text = rule.on_lower_bound ? Num(value) + " (rate " + Num(s.pass_rate) + ", " + counts + ")"
+                                        : Num(value) + " (" + counts + ", 95% [" + Num(s.pass_rate_ci.low) + ", " +
+                                              Num(s.pass_rate_ci.high) + "])";
   c.passed = value >= *rule.min_pass_rate;
   if (!c.passed) {
     c.reason = std::string(rule.on_lower_bound ? "the Wilson 95% lower bound " : "the pass rate ") + Num(value) +
@@ -145,7 +144,8 @@ GateCheck MaxLatency(const GateTarget& t, const GateRule& rule) {
   c.measured_text = Num(s.latency_p95_ms, 0) + " ms";
   c.passed = s.latency_p95_ms <= *rule.max_p95_latency_ms;
   if (s.items > 0 && s.cache_hits == s.items) c.reason = "note: every answer came from the cache; latency not measured";
-  if (!c.passed) c.reason = "p95 latency " + Num(s.latency_p95_ms, 0) + " ms exceeds " + Num(*rule.max_p95_latency_ms, 0);
+  if (!c.passed)
+    c.reason = "p95 latency " + Num(s.latency_p95_ms, 0) + " ms exceeds " + Num(*rule.max_p95_latency_ms, 0);
   return c;
 }
 
@@ -229,8 +229,9 @@ Result<GateReport> EvaluateGate(const std::vector<GateRule>& rules, const std::v
       }
     }
     if (rule.max_drop.has_value() && !any_baseline) {
-      return Status::InvalidInput(where + ": max_drop compares against a baseline; pass --baseline (a baseline file, "
-                                          "a run id or a prompt reference) or set gate.baseline");
+      return Status::InvalidInput(where +
+                                  ": max_drop compares against a baseline; pass --baseline (a baseline file, "
+                                  "a run id or a prompt reference) or set gate.baseline");
     }
     for (const GateTarget& t : targets) {
       std::vector<const ScorerSummary*> scorers;

@@ -37,9 +37,9 @@ struct GateTarget {
 struct GateFlippedItem {
   std::string item_key;
   std::string label;
-  int regressions = 0;   // Repeats that passed in the baseline and failed in the candidate.
-  int improvements = 0;  // The other way round.
-  std::string rationale; // The candidate's rationale on a regressed repeat.
+  int regressions = 0;    // Repeats that passed in the baseline and failed in the candidate.
+  int improvements = 0;   // The other way round.
+  std::string rationale;  // The candidate's rationale on a regressed repeat.
 };
 
 struct PairedComparison {
@@ -60,7 +60,7 @@ struct GateCheck {
   std::optional<double> measured;  // Absent when nothing could be measured.
   std::string measured_text;       // "0.83 (lower bound 0.55)", "-0.25 [-0.51, -0.02]"
   bool passed = false;
-  std::string reason;              // Why it failed, or notes on a pass.
+  std::string reason;  // Why it failed, or notes on a pass.
   std::optional<PairedComparison> comparison;
 };
 

@@ -29,11 +29,21 @@ std::string Xml(const std::string& s) {
   std::string out;
   for (char ch : s) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 forbids most control characters.
         if (static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' && ch != '\r') {
@@ -49,16 +59,20 @@ std::string Xml(const std::string& s) {
 std::string Md(const std::string& s) {
   std::string out;
   for (char ch : s) {
-    if (ch == '|') out += "\\|";
-    else if (ch == '\n') out += ' ';
-    else out += ch;
+    if (ch == '|')
+      out += "\\|";
+    else if (ch == '\n')
+      out += ' ';
+    else
+      out += ch;
   }
   return out;
 }
 
 std::string Verdict(const GateReport& r) {
-  return r.passed() ? "PASSED" : "FAILED (" + std::to_string(r.failed_count()) + " of " +
-                                     std::to_string(r.checks.size()) + " checks)";
+  return r.passed()
+             ? "PASSED"
+             : "FAILED (" + std::to_string(r.failed_count()) + " of " + std::to_string(r.checks.size()) + " checks)";
 }
 
 }  // namespace
@@ -83,8 +97,8 @@ std::string FormatGateTable(const GateReport& report) {
            (c.scorer.empty() ? "" : " " + c.scorer) + ": " + c.reason + "\n";
     if (c.passed || !c.comparison.has_value()) continue;
     for (const GateFlippedItem& f : c.comparison->flipped) {
-      out += "    " + std::string(f.regressions > 0 ? "pass->fail " : "fail->pass ") + f.item_key + "  " + f.label +
-             "\n";
+      out +=
+          "    " + std::string(f.regressions > 0 ? "pass->fail " : "fail->pass ") + f.item_key + "  " + f.label + "\n";
     }
   }
   for (const std::string& note : report.notes) out += "\n  note: " + note + "\n";
@@ -108,17 +122,17 @@ std::string FormatGateMarkdown(const GateReport& report, const std::vector<GateT
   }
   for (const GateCheck& c : report.checks) {
     if (c.passed && c.reason.empty()) continue;
-    out += "\n**" + Md(c.target) + " " + Md(c.rule) + (c.scorer.empty() ? "" : " " + Md(c.scorer)) + "**: " +
-           Md(c.reason) + "\n";
+    out += "\n**" + Md(c.target) + " " + Md(c.rule) + (c.scorer.empty() ? "" : " " + Md(c.scorer)) +
+           "**: " + Md(c.reason) + "\n";
     if (!c.comparison.has_value() || c.comparison->flipped.empty()) continue;
     out += "\n<details><summary>" + std::to_string(c.comparison->flipped.size()) +
            " flipped items</summary>\n\n| item | question | change |\n|---|---|---|\n";
     for (const GateFlippedItem& f : c.comparison->flipped) {
       out += "| `" + Md(f.item_key) + "` | " + Md(f.label) + " | " +
              (f.regressions > 0 ? "pass → fail" : "fail → pass") +
-             (f.regressions + f.improvements > 1 ? " (" + std::to_string(f.regressions) + " down, " +
-                                                        std::to_string(f.improvements) + " up)"
-                                                  : "") +
+             (f.regressions + f.improvements > 1
+                  ? " (" + std::to_string(f.regressions) + " down, " + std::to_string(f.improvements) + " up)"
+                  : "") +
              " |\n";
     }
     out += "\n</details>\n";
@@ -177,8 +191,8 @@ std::string FormatGateJunit(const GateReport& report, const std::vector<GateTarg
             cases + "  </testsuite>\n";
   }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"llmeval gate\" tests=\"" +
-         std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
-         std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\">\n" + body + "</testsuites>\n";
+         std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+         "\" skipped=\"" + std::to_string(skipped) + "\">\n" + body + "</testsuites>\n";
 }
 
 std::string FormatGateJson(const GateReport& report, const std::vector<GateTarget>& targets) {
@@ -214,7 +228,10 @@ std::string FormatGateJson(const GateReport& report, const std::vector<GateTarge
     w.Field("rule_line", c.rule_line);
     w.Field("limit", c.limit);
     w.Key("measured");
-    if (c.measured.has_value()) w.Double(*c.measured); else w.Null();
+    if (c.measured.has_value())
+      w.Double(*c.measured);
+    else
+      w.Null();
     w.Field("measured_text", c.measured_text);
     w.Field("passed", c.passed);
     w.Field("reason", c.reason);

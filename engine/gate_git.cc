@@ -29,13 +29,15 @@ std::string PromptName(const std::string& relative) {
 }  // namespace
 
 Result<std::vector<ChangedPrompt>> ChangedPromptsSince(const std::string& prompts_dir, const std::string& ref) {
-  if (ref.empty() || ref[0] == '-') return Status::InvalidInput("--changed-since: expected a git revision, got '" + ref + "'");
+  if (ref.empty() || ref[0] == '-')
+    return Status::InvalidInput("--changed-since: expected a git revision, got '" + ref + "'");
   Result<SubprocessResult> verify = Git(prompts_dir, {"rev-parse", "--verify", "--quiet", ref + "^{commit}"});
   if (!verify.ok()) return verify.status();
   if (verify->exit_code != 0) {
     Result<SubprocessResult> inside = Git(prompts_dir, {"rev-parse", "--is-inside-work-tree"});
     if (inside.ok() && inside->exit_code != 0) {
-      return Status::InvalidInput("--changed-since: the prompts directory " + prompts_dir + " is not in a git work tree");
+      return Status::InvalidInput("--changed-since: the prompts directory " + prompts_dir +
+                                  " is not in a git work tree");
     }
     return Status::InvalidInput("--changed-since: unknown git revision '" + ref + "'");
   }

@@ -13,9 +13,9 @@
 namespace llmeval {
 
 struct ChangedPrompt {
-  std::string name;                          // "basic" for basic.txt
+  std::string name;                           // "basic" for basic.txt
   std::optional<std::string> content_at_ref;  // Absent for a prompt added since REF.
-  bool deleted = false;                      // Present at REF, gone now.
+  bool deleted = false;                       // Present at REF, gone now.
 };
 
 // Sorted by name. Only `<name>.txt` files directly in `prompts_dir` count (untracked new files included).

@@ -92,8 +92,8 @@ ToolOutcome RunHttpTool(const ToolSettings& tool, const std::string& arguments_j
     for (auto field : args) {
       if (field.value.is_null()) continue;
       std::string_view s;
-      std::string value = field.value.get_string().get(s) == simdjson::SUCCESS ? std::string(s)
-                                                                               : simdjson::to_string(field.value);
+      std::string value =
+          field.value.get_string().get(s) == simdjson::SUCCESS ? std::string(s) : simdjson::to_string(field.value);
       query += query.empty() ? "" : "&";
       query += UrlEncode(field.key) + "=" + UrlEncode(value);
     }
@@ -152,8 +152,7 @@ ToolOutcome RunHttpTool(const ToolSettings& tool, const std::string& arguments_j
   }
   if (status < 200 || status > 299) {
     std::string excerpt = Excerpt(body.data);
-    return {true,
-            "Error: " + who + " got HTTP " + std::to_string(status) + (excerpt.empty() ? "." : ": " + excerpt),
+    return {true, "Error: " + who + " got HTTP " + std::to_string(status) + (excerpt.empty() ? "." : ": " + excerpt),
             "http_" + std::to_string(status)};
   }
   std::string text = std::move(body.data);

@@ -30,8 +30,8 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 0;
-  HttpHeaders headers;  // Names as the server sent them; look them up with FindHeader (case-insensitive).
-  std::string body;     // Decoded (gzip is undone by the transport).
+  HttpHeaders headers;        // Names as the server sent them; look them up with FindHeader (case-insensitive).
+  std::string body;           // Decoded (gzip is undone by the transport).
   std::string network_error;  // Empty when a response arrived.
   bool timed_out = false;     // The network error was a connect or total timeout.
   bool cancelled = false;     // The transport shut down before the request finished.

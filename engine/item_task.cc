@@ -72,7 +72,11 @@ void SetAssessmentAttributes(TraceBuilder* trace, SpanHandle span, const Assessm
 }  // namespace
 
 ItemTask::ItemTask(const RunContext* ctx, const Variant* variant, DataRow row, int repeat, DoneCallback on_done)
-    : ctx_(ctx), variant_(variant), row_(std::move(row)), repeat_(repeat), on_done_(std::move(on_done)),
+    : ctx_(ctx),
+      variant_(variant),
+      row_(std::move(row)),
+      repeat_(repeat),
+      on_done_(std::move(on_done)),
       trace_(ctx->clock, ctx->ids) {}
 
 void ItemTask::Start() {
@@ -177,7 +181,8 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
   trace_.SetAttribute(span, semconv::kOpenInferenceSpanKind, std::string(semconv::kKindLlm));
   trace_.SetAttribute(span, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeChat));
   trace_.SetAttribute(span, semconv::kLlmevalCallPurpose, std::string(purpose));
-  if (request.temperature.has_value()) trace_.SetAttribute(span, semconv::kGenAiRequestTemperature, *request.temperature);
+  if (request.temperature.has_value())
+    trace_.SetAttribute(span, semconv::kGenAiRequestTemperature, *request.temperature);
   if (request.max_tokens.has_value()) trace_.SetAttribute(span, semconv::kGenAiRequestMaxTokens, *request.max_tokens);
   if (request.seed.has_value()) trace_.SetAttribute(span, semconv::kGenAiRequestSeed, *request.seed);
   trace_.SetAttribute(span, semconv::kGenAiInputMessages, MessagesJson(request.messages));
@@ -186,7 +191,7 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
   std::string key = Sha256Hex(provider_key + "\n" + request_json + "\nrepeat=" + std::to_string(repeat_));
   auto self = shared_from_this();
   auto finish = [this, self, span, key, done = std::move(done), model = request.model](ChatResult result,
-                                                                                      bool cache_hit) {
+                                                                                       bool cache_hit) {
     const ChatResponse& r = result.response;
     trace_.SetAttribute(span, semconv::kLlmevalCacheHit, cache_hit);
     for (size_t i = 1; i < result.attempts.size(); ++i) {
@@ -202,8 +207,10 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
       trace_.SetAttribute(span, semconv::kLlmevalRetryCount, static_cast<int64_t>(result.attempts.size() - 1));
     }
     if (!result.status.ok()) {
-      if (r.http_status != 0) trace_.SetAttribute(span, semconv::kHttpResponseStatusCode, static_cast<int64_t>(r.http_status));
-      trace_.EndWithError(span, r.http_status != 0 ? std::to_string(r.http_status) : StatusCodeName(result.status.code()),
+      if (r.http_status != 0)
+        trace_.SetAttribute(span, semconv::kHttpResponseStatusCode, static_cast<int64_t>(r.http_status));
+      trace_.EndWithError(span,
+                          r.http_status != 0 ? std::to_string(r.http_status) : StatusCodeName(result.status.code()),
                           result.status.message());
       done(std::move(result), cache_hit);
       return;
@@ -213,7 +220,8 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
     trace_.SetAttribute(span, semconv::kGenAiResponseFinishReasons, std::vector<std::string>{r.finish_reason});
     trace_.SetAttribute(span, semconv::kGenAiUsageInputTokens, r.usage.input_tokens);
     trace_.SetAttribute(span, semconv::kGenAiUsageOutputTokens, r.usage.output_tokens);
-    if (r.usage.cached_tokens > 0) trace_.SetAttribute(span, semconv::kGenAiUsageCacheReadInputTokens, r.usage.cached_tokens);
+    if (r.usage.cached_tokens > 0)
+      trace_.SetAttribute(span, semconv::kGenAiUsageCacheReadInputTokens, r.usage.cached_tokens);
     if (r.usage.reasoning_tokens > 0) {
       trace_.SetAttribute(span, semconv::kGenAiUsageReasoningOutputTokens, r.usage.reasoning_tokens);
     }
@@ -280,7 +288,8 @@ void ItemTask::OnModelReply(ChatResult result, bool cache_hit) {
   record_.output_tokens += r.usage.output_tokens;
   record_.cached_tokens += r.usage.cached_tokens;
   record_.reasoning_tokens += r.usage.reasoning_tokens;
-  std::optional<double> cost = ctx_->prices != nullptr ? ctx_->prices->CostUsd(variant_->api_model, r.usage) : std::nullopt;
+  std::optional<double> cost =
+      ctx_->prices != nullptr ? ctx_->prices->CostUsd(variant_->api_model, r.usage) : std::nullopt;
   if (record_.model_calls == 1) {
     record_.cost_usd = cost;
     record_.ttfb_ms = static_cast<double>(r.time_to_first_byte_ns) / 1e6;
@@ -313,8 +322,8 @@ void ItemTask::RunTools(std::vector<ToolCall> calls) {
   auto turn = std::make_shared<Turn>(Turn{calls, std::vector<ToolOutcome>(calls.size()), calls.size()});
   auto self = shared_from_this();
   for (size_t i = 0; i < calls.size(); ++i) {
-    SpanHandle span = trace_.StartSpan(std::string(semconv::kSpanExecuteTool) + " " + calls[i].name,
-                                       SpanKind::kInternal, agent_);
+    SpanHandle span =
+        trace_.StartSpan(std::string(semconv::kSpanExecuteTool) + " " + calls[i].name, SpanKind::kInternal, agent_);
     trace_.SetAttribute(span, semconv::kGenAiOperationName, std::string(semconv::kOperationExecuteTool));
     trace_.SetAttribute(span, semconv::kGenAiToolName, calls[i].name);
     trace_.SetAttribute(span, semconv::kGenAiToolCallId, calls[i].id);
@@ -339,8 +348,8 @@ void ItemTask::RunTools(std::vector<ToolCall> calls) {
       if (!last) return;
       for (size_t k = 0; k < turn->calls.size(); ++k) {
         messages_.push_back(ChatMessage::Tool(turn->calls[k].id, turn->outcomes[k].text));
-        tool_records_.push_back({turn->calls[k].name, turn->calls[k].arguments_json, turn->outcomes[k].text,
-                                 turn->outcomes[k].failed});
+        tool_records_.push_back(
+            {turn->calls[k].name, turn->calls[k].arguments_json, turn->outcomes[k].text, turn->outcomes[k].failed});
       }
       CallModel();
     });
@@ -389,7 +398,8 @@ void ItemTask::ScoreCode() {
   }
   for (const auto& scorer : ctx_->scorers) {
     if (scorer->is_judge()) continue;
-    SpanHandle span = trace_.StartSpan(std::string(semconv::kSpanScore) + " " + scorer->name(), SpanKind::kInternal, root_);
+    SpanHandle span =
+        trace_.StartSpan(std::string(semconv::kSpanScore) + " " + scorer->name(), SpanKind::kInternal, root_);
     trace_.SetAttribute(span, semconv::kOpenInferenceSpanKind, std::string(semconv::kKindEvaluator));
     trace_.SetAttribute(span, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeScorer));
     trace_.SetAttribute(span, semconv::kLlmevalScorerName, scorer->name());
@@ -451,8 +461,8 @@ void ItemTask::AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRe
   }
   ChatRequest sent = request;
   auto self = shared_from_this();
-  Call(provider, *provider_key, *provider_name, std::move(request), judge_span_,
-       semconv::kPurposeJudge, [this, self, judge, sample, reask, sent](ChatResult result, bool) {
+  Call(provider, *provider_key, *provider_name, std::move(request), judge_span_, semconv::kPurposeJudge,
+       [this, self, judge, sample, reask, sent](ChatResult result, bool) {
          if (!reask) judge_samples_.push_back(JudgeSampleResult());
          JudgeSampleResult& out = judge_samples_.back();
          out.model = sent.model;
@@ -462,8 +472,8 @@ void ItemTask::AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRe
            const ChatResponse& r = result.response;
            out.input_tokens += r.usage.input_tokens;
            out.output_tokens += r.usage.output_tokens;
-           std::optional<double> cost = ctx_->prices != nullptr ? ctx_->prices->CostUsd(sent.model, r.usage)
-                                                                : std::nullopt;
+           std::optional<double> cost =
+               ctx_->prices != nullptr ? ctx_->prices->CostUsd(sent.model, r.usage) : std::nullopt;
            if (cost.has_value()) out.cost_usd = out.cost_usd.value_or(0) + *cost;
            Result<JudgeVerdict> verdict = judge->ParseVerdict(r);
            if (verdict.ok()) {
@@ -495,7 +505,8 @@ void ItemTask::AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRe
 
 void ItemTask::Finish() {
   bool all_passed = !assessments_.empty();
-  for (const AssessmentRow& a : assessments_) all_passed = all_passed && (a.outcome == "pass" || a.outcome == "skipped");
+  for (const AssessmentRow& a : assessments_)
+    all_passed = all_passed && (a.outcome == "pass" || a.outcome == "skipped");
   if (!ctx_->generate_only) trace_.SetAttribute(root_, semconv::kLlmevalPassed, all_passed);
   trace_.SetAttribute(root_, semconv::kLlmevalUsageInputTokens, record_.input_tokens);
   trace_.SetAttribute(root_, semconv::kLlmevalUsageOutputTokens, record_.output_tokens);

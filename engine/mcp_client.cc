@@ -3,11 +3,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <simdjson.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <simdjson.h>
 
 #include <atomic>
 #include <cerrno>
@@ -76,15 +75,23 @@ class McpClient::Connection {
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) != 0) return Status::IOError("pipe failed");
     if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-      close(in_pipe[0]); close(in_pipe[1]);
+      close(in_pipe[0]);
+      close(in_pipe[1]);
       return Status::IOError("pipe failed");
     }
     if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-      close(in_pipe[0]); close(in_pipe[1]); close(out_pipe[0]); close(out_pipe[1]);
+      close(in_pipe[0]);
+      close(in_pipe[1]);
+      close(out_pipe[0]);
+      close(out_pipe[1]);
       return Status::IOError("pipe failed");
     }
     if (pipe2(wake_, O_CLOEXEC) != 0) {
-      close(in_pipe[0]); close(in_pipe[1]); close(out_pipe[0]); close(out_pipe[1]); close(err_pipe[0]);
+      close(in_pipe[0]);
+      close(in_pipe[1]);
+      close(out_pipe[0]);
+      close(out_pipe[1]);
+      close(err_pipe[0]);
       close(err_pipe[1]);
       wake_[0] = wake_[1] = -1;
       return Status::IOError("pipe failed");
@@ -127,7 +134,9 @@ class McpClient::Connection {
     close(err_pipe[1]);
     if (rc != 0) {
       pid_ = -1;
-      close(in_pipe[1]); close(out_pipe[0]); close(err_pipe[0]);
+      close(in_pipe[1]);
+      close(out_pipe[0]);
+      close(err_pipe[0]);
       return Status::InvalidInput("cannot run '" + options.argv[0] + "': " + std::strerror(rc));
     }
     in_fd_ = in_pipe[1];
@@ -172,9 +181,8 @@ class McpClient::Connection {
     if (dead_) return Status::Unavailable("the server exited before answering");
     (void)answered;
     lock.unlock();
-    Notify("notifications/cancelled",
-           "{\"requestId\":" + std::to_string(id) + ",\"reason\":\"timed out after " + std::to_string(timeout_ms) +
-               " ms\"}");
+    Notify("notifications/cancelled", "{\"requestId\":" + std::to_string(id) + ",\"reason\":\"timed out after " +
+                                          std::to_string(timeout_ms) + " ms\"}");
     return Status::Timeout("no answer to " + method + " within " + std::to_string(timeout_ms) + " ms");
   }
 
@@ -251,8 +259,7 @@ class McpClient::Connection {
     if (has_method) {
       if (!has_id) return;  // A notification (progress, logging, list_changed): nothing to do.
       std::string reply = "{\"jsonrpc\":\"2.0\",\"id\":" + simdjson::to_string(id);
-      reply += method == "ping" ? ",\"result\":{}}"
-                                : ",\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}";
+      reply += method == "ping" ? ",\"result\":{}}" : ",\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}";
       Send(std::move(reply));
       return;
     }
@@ -429,7 +436,8 @@ Result<std::vector<ToolSpec>> McpClient::ListTools() {
       if (t["name"].get_string().get(name) != simdjson::SUCCESS) continue;
       ToolSpec spec;
       spec.name = std::string(name);
-      if (t["description"].get_string().get(description) == simdjson::SUCCESS) spec.description = std::string(description);
+      if (t["description"].get_string().get(description) == simdjson::SUCCESS)
+        spec.description = std::string(description);
       simdjson::dom::element schema;
       if (t["inputSchema"].get(schema) == simdjson::SUCCESS && schema.is_object()) {
         spec.parameters_schema_json = simdjson::to_string(schema);
@@ -449,8 +457,8 @@ McpCallResult McpClient::CallTool(const std::string& name, const std::string& ar
   std::string who = "mcp tool '" + name + "'";
   Result<std::shared_ptr<Connection>> conn = Live();
   if (!conn.ok()) return {true, "Error: " + conn.status().message(), "start_failed"};
-  std::string params = "{\"name\":" + JsonQuote(name) + ",\"arguments\":" +
-                       (arguments_json.empty() ? std::string("{}") : arguments_json) + "}";
+  std::string params = "{\"name\":" + JsonQuote(name) +
+                       ",\"arguments\":" + (arguments_json.empty() ? std::string("{}") : arguments_json) + "}";
   Result<std::string> reply = (*conn)->Request("tools/call", params, options_.call_timeout_ms);
   if (!reply.ok()) {
     if (reply.status().code() == StatusCode::kTimeout) {
@@ -471,8 +479,8 @@ McpCallResult McpClient::CallTool(const std::string& name, const std::string& ar
   simdjson::dom::element error;
   if (message["error"].get(error) == simdjson::SUCCESS) {
     std::string_view text;
-    std::string why = error["message"].get_string().get(text) == simdjson::SUCCESS ? std::string(text)
-                                                                                   : simdjson::to_string(error);
+    std::string why =
+        error["message"].get_string().get(text) == simdjson::SUCCESS ? std::string(text) : simdjson::to_string(error);
     return {true, "Error: " + who + ": " + why, "rpc_error"};
   }
   simdjson::dom::element result;

@@ -62,7 +62,8 @@ void WriteMessage(const ChatMessage& m, JsonWriter* w) {
       w->Key("function");
       w->BeginObject();
       w->Field("name", call.name);
-      w->Field("arguments", call.arguments_json.empty() ? std::string_view("{}") : std::string_view(call.arguments_json));
+      w->Field("arguments",
+               call.arguments_json.empty() ? std::string_view("{}") : std::string_view(call.arguments_json));
       w->EndObject();
       w->EndObject();
     }
@@ -89,11 +90,13 @@ std::string BodyExcerpt(std::string_view text, size_t max_chars) {
 Status ValidateChatRequest(const ChatRequest& request) {
   if (request.model.empty()) return Status::InvalidInput("chat request has no model");
   if (!request.response_format_json.empty() && !MinifiedJson(request.response_format_json, true)) {
-    return Status::InvalidInput("response_format must be a JSON object, got: " + BodyExcerpt(request.response_format_json));
+    return Status::InvalidInput("response_format must be a JSON object, got: " +
+                                BodyExcerpt(request.response_format_json));
   }
   if (!request.tool_choice_json.empty() && !MinifiedJson(request.tool_choice_json, false)) {
-    return Status::InvalidInput("tool_choice must be a JSON value such as \"auto\" or {\"type\":\"function\",...}, got: " +
-                                BodyExcerpt(request.tool_choice_json));
+    return Status::InvalidInput(
+        "tool_choice must be a JSON value such as \"auto\" or {\"type\":\"function\",...}, got: " +
+        BodyExcerpt(request.tool_choice_json));
   }
   if (!request.extra_params_json.empty() && !MinifiedJson(request.extra_params_json, true)) {
     return Status::InvalidInput("extra request parameters must be a JSON object, got: " +
@@ -102,8 +105,8 @@ Status ValidateChatRequest(const ChatRequest& request) {
   for (const ToolSpec& tool : request.tools) {
     if (tool.name.empty()) return Status::InvalidInput("a tool offered to the model has no name");
     if (!tool.parameters_schema_json.empty() && !MinifiedJson(tool.parameters_schema_json, true)) {
-      return Status::InvalidInput("the parameters schema of tool '" + tool.name + "' must be a JSON object, got: " +
-                                  BodyExcerpt(tool.parameters_schema_json));
+      return Status::InvalidInput("the parameters schema of tool '" + tool.name +
+                                  "' must be a JSON object, got: " + BodyExcerpt(tool.parameters_schema_json));
     }
   }
   return Status::OK();
@@ -198,8 +201,10 @@ Result<ChatResponse> DecodeChatResponseJson(std::string_view body) {
                                simdjson::error_message(error) + "): " + BodyExcerpt(body));
   }
   if (!doc.is_object()) {
-    return Status::Unavailable("the provider's response body was not valid JSON for a chat completion (expected an "
-                               "object): " + BodyExcerpt(body));
+    return Status::Unavailable(
+        "the provider's response body was not valid JSON for a chat completion (expected an "
+        "object): " +
+        BodyExcerpt(body));
   }
   if (std::optional<std::string> message = cj::ErrorMessage(doc)) {
     return Status::Unavailable("the provider returned an error: " + BodyExcerpt(*message, 500));

@@ -82,10 +82,10 @@ std::optional<std::string> ContentText(element value) {
 void ReadUsage(element usage_object, Usage* usage) {
   if (!usage_object.is_object()) return;
   usage->reported = true;
-  usage->input_tokens = IntMember(usage_object, "prompt_tokens").value_or(
-      IntMember(usage_object, "input_tokens").value_or(0));
-  usage->output_tokens = IntMember(usage_object, "completion_tokens").value_or(
-      IntMember(usage_object, "output_tokens").value_or(0));
+  usage->input_tokens =
+      IntMember(usage_object, "prompt_tokens").value_or(IntMember(usage_object, "input_tokens").value_or(0));
+  usage->output_tokens =
+      IntMember(usage_object, "completion_tokens").value_or(IntMember(usage_object, "output_tokens").value_or(0));
   std::optional<int64_t> cached;
   for (const char* details : {"prompt_tokens_details", "input_tokens_details"}) {
     if (std::optional<element> d = Member(usage_object, details); d && !cached) cached = IntMember(*d, "cached_tokens");

@@ -122,14 +122,17 @@ void BeginAttempt(const std::shared_ptr<Call>& call, int64_t backoff_ns) {
 Status FailureStatus(const State& state, const HttpResponse& response, const ProviderError& error, int attempts) {
   std::string suffix = attempts > 1 ? " (after " + std::to_string(attempts) + " attempts)" : "";
   const std::string& name = state.config.name;
-  if (response.cancelled) return Status::Cancelled(state.Scrub("call to " + name + " cancelled: " + response.network_error));
+  if (response.cancelled)
+    return Status::Cancelled(state.Scrub("call to " + name + " cancelled: " + response.network_error));
   if (!response.network_error.empty()) {
     std::string message = state.Scrub("network error calling " + name + ": " + response.network_error + suffix);
     return response.timed_out ? Status::Timeout(message) : Status::Unavailable(message);
   }
   std::string message = "HTTP " + std::to_string(response.status) + " from " + name + ": " + error.message;
-  if (!error.code.empty()) message += " (code " + error.code + ")";
-  else if (!error.type.empty()) message += " (type " + error.type + ")";
+  if (!error.code.empty())
+    message += " (code " + error.code + ")";
+  else if (!error.type.empty())
+    message += " (type " + error.type + ")";
   message = state.Scrub(message + suffix);
   if (IsRetryableStatus(response.status) && !IsInsufficientQuota(error)) return Status::Unavailable(message);
   return Status::RemoteError(message);
@@ -146,12 +149,11 @@ void OnResponse(const std::shared_ptr<Call>& call, HttpResponse response) {
   call->result.response.http_status = response.status;
 
   if (response.network_error.empty() && response.status >= 200 && response.status < 300) {
-    Result<ChatResponse> decoded = call->stream ? DecodeChatStreamBody(response.body)
-                                                : DecodeChatResponseJson(response.body);
+    Result<ChatResponse> decoded =
+        call->stream ? DecodeChatStreamBody(response.body) : DecodeChatResponseJson(response.body);
     if (!decoded.ok()) {
-      Status status(decoded.status().code(),
-                    state.Scrub("HTTP " + std::to_string(response.status) + " from " + state.config.name + ": " +
-                                decoded.status().message()));
+      Status status(decoded.status().code(), state.Scrub("HTTP " + std::to_string(response.status) + " from " +
+                                                         state.config.name + ": " + decoded.status().message()));
       attempt.error = status.message();
       call->result.attempts.push_back(std::move(attempt));
       Finish(call, std::move(status));
@@ -188,10 +190,10 @@ void OnResponse(const std::shared_ptr<Call>& call, HttpResponse response) {
   std::optional<int64_t> server_delay = ServerRetryDelayNs(response.headers, state.clock->NowUnixNanos());
   if (!server_delay && response.network_error.empty()) server_delay = RetryDelayFromMessageNs(error.message);
   if (server_delay && *server_delay > state.retry.max_server_delay_ns) {
-    Finish(call, Status(failure.code(), failure.message() + "; the server asked to retry after " +
-                                            std::to_string(*server_delay / 1'000'000'000) + " s, beyond the " +
-                                            std::to_string(state.retry.max_server_delay_ns / 1'000'000'000) +
-                                            " s limit"));
+    Finish(call,
+           Status(failure.code(), failure.message() + "; the server asked to retry after " +
+                                      std::to_string(*server_delay / 1'000'000'000) + " s, beyond the " +
+                                      std::to_string(state.retry.max_server_delay_ns / 1'000'000'000) + " s limit"));
     return;
   }
   int64_t delay = server_delay ? *server_delay : BackoffDelayNs(call->attempt, state.RandomUnit(), state.retry);

@@ -3,10 +3,11 @@
 //
 // Each call: POST {base_url}/chat/completions with "Authorization: Bearer <key>" when a key is set. Retries with capped
 // exponential backoff and jitter on network errors, timeouts, 408, 409, 429 and 5xx, honouring retry-after-ms,
-// Retry-After, or else a wait the error message suggests ("try again in 3.89s") (see engine/retry_policy.h); never on 400/401/403/404 or on a 429 for insufficient_quota; at most
-// max_attempts attempts, each recorded as a CallAttempt. At most max_concurrency calls are in flight per provider;
-// more wait in a FIFO queue. An adaptive token bucket (engine/rate_limiter.h) paces requests and tokens per minute.
-// Waits go through HttpTransport::Schedule and time comes from the injected Clock, so nothing here sleeps.
+// Retry-After, or else a wait the error message suggests ("try again in 3.89s") (see engine/retry_policy.h); never on
+// 400/401/403/404 or on a 429 for insufficient_quota; at most max_attempts attempts, each recorded as a CallAttempt. At
+// most max_concurrency calls are in flight per provider; more wait in a FIFO queue. An adaptive token bucket
+// (engine/rate_limiter.h) paces requests and tokens per minute. Waits go through HttpTransport::Schedule and time comes
+// from the injected Clock, so nothing here sleeps.
 //
 // Failure messages read "HTTP 429 from openai: Rate limit reached ..." and never contain the API key: every message
 // built here is scrubbed of it. A 2xx body that cannot be parsed fails the call without a retry.
@@ -42,8 +43,8 @@ struct ProviderConfig {
   bool stream = false;
   // Backoff between attempts when the server gives no Retry-After.
   int64_t retry_base_delay_ms = 500, retry_max_delay_ms = 8000;
-  double retry_jitter = 0.25;   // Each backoff is scaled by a random factor in (1 - jitter, 1].
-  uint64_t jitter_seed = 0;     // 0 = seeded from std::random_device.
+  double retry_jitter = 0.25;  // Each backoff is scaled by a random factor in (1 - jitter, 1].
+  uint64_t jitter_seed = 0;    // 0 = seeded from std::random_device.
 };
 
 // Fills config->api_key from the environment variable config->api_key_env when api_key is empty. InvalidInput naming
@@ -62,8 +63,8 @@ class OpenAIProvider : public ChatProvider {
   void Chat(ChatRequest request, ChatCallback done) override;
 
   const std::string& name() const;
-  int in_flight() const;      // Calls admitted and not yet finished.
-  size_t queued() const;      // Calls waiting for a concurrency slot.
+  int in_flight() const;       // Calls admitted and not yet finished.
+  size_t queued() const;       // Calls waiting for a concurrency slot.
   double rate_factor() const;  // The adaptive rate limiter's current factor (1 = configured rates).
 
   struct State;

@@ -153,11 +153,13 @@ Result<ChatRequest> DecodeChatRequestJson(std::string_view body, bool* include_u
                                 simdjson::error_message(error));
   }
   object fields;
-  if (root.get_object().get(fields)) return Status::InvalidInput("chat completion request: the body must be a JSON object");
+  if (root.get_object().get(fields))
+    return Status::InvalidInput("chat completion request: the body must be a JSON object");
   ChatRequest request;
   std::string_view text;
   element value;
-  if (fields["model"].get(value)) return Status::InvalidInput("chat completion request: missing required field 'model'");
+  if (fields["model"].get(value))
+    return Status::InvalidInput("chat completion request: missing required field 'model'");
   if (value.get_string().get(text)) return FieldError("model", "a string");
   request.model = std::string(text);
   if (fields["messages"].get(value)) {
@@ -195,7 +197,8 @@ Result<ChatRequest> DecodeChatRequestJson(std::string_view body, bool* include_u
       }
     }
   }
-  if (!fields["response_format"].get(value) && value.is_object()) request.response_format_json = simdjson::minify(value);
+  if (!fields["response_format"].get(value) && value.is_object())
+    request.response_format_json = simdjson::minify(value);
   if (!fields["tools"].get(value) && !value.is_null()) {
     array tools;
     if (value.get_array().get(tools)) return FieldError("tools", "an array");

@@ -86,8 +86,8 @@ size_t RejectedSpans(const std::string& body) {
 
 std::string OtlpTracesUrl(std::string_view base) {
   std::string url(base);
-  if (url.size() >= sizeof(kTracesPath) - 1 && url.compare(url.size() - (sizeof(kTracesPath) - 1),
-                                                            std::string::npos, kTracesPath) == 0) {
+  if (url.size() >= sizeof(kTracesPath) - 1 &&
+      url.compare(url.size() - (sizeof(kTracesPath) - 1), std::string::npos, kTracesPath) == 0) {
     return url;
   }
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -207,8 +207,7 @@ std::vector<OtlpBatch> BuildOtlpBatches(const std::vector<Span>& spans, const Re
   for (const Span& span : spans) {
     // The span's own encoded size, plus a separating comma.
     size_t bytes = EncodeOtlpJson({span}, resource, limits.max_attribute_bytes).size() - envelope + 1;
-    if (!current.empty() &&
-        (current.size() >= max_spans || current_bytes + bytes > limits.max_bytes_per_request)) {
+    if (!current.empty() && (current.size() >= max_spans || current_bytes + bytes > limits.max_bytes_per_request)) {
       flush();
     }
     current.push_back(span);
@@ -276,7 +275,8 @@ void OtlpExporter::SendBatch(size_t index) {
     ++state_->attempts[index];
     ++state_->summary.attempts;
   }
-  transport_->Send(std::move(request), [this, index](HttpResponse response) { OnResponse(index, std::move(response)); });
+  transport_->Send(std::move(request),
+                   [this, index](HttpResponse response) { OnResponse(index, std::move(response)); });
 }
 
 void OtlpExporter::OnResponse(size_t index, HttpResponse response) {
@@ -286,18 +286,18 @@ void OtlpExporter::OnResponse(size_t index, HttpResponse response) {
   }
   // The receiver's words, with any header value it echoes removed (values shorter than 4 bytes are no secrets and
   // would garble the text).
-  std::string detail = response.network_error.empty() ? response.body.substr(0, kMaxQuotedBody)
-                                                      : response.network_error;
+  std::string detail =
+      response.network_error.empty() ? response.body.substr(0, kMaxQuotedBody) : response.network_error;
   for (char& c : detail) {
     if (c == '\n' || c == '\r') c = ' ';
   }
   for (const auto& header : options_.endpoint.headers) {
     if (header.second.size() >= 4) detail = ScrubSecret(std::move(detail), header.second);
   }
-  std::string error = !response.network_error.empty() ? "network error: " + detail
-                      : "HTTP " + std::to_string(response.status) + (detail.empty() ? "" : ": " + detail);
-  bool retryable = !response.cancelled &&
-                   (!response.network_error.empty() || IsRetryableOtlpStatus(response.status));
+  std::string error = !response.network_error.empty()
+                          ? "network error: " + detail
+                          : "HTTP " + std::to_string(response.status) + (detail.empty() ? "" : ": " + detail);
+  bool retryable = !response.cancelled && (!response.network_error.empty() || IsRetryableOtlpStatus(response.status));
   int attempts;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
@@ -309,9 +309,8 @@ void OtlpExporter::OnResponse(size_t index, HttpResponse response) {
     return;
   }
   int64_t delay = 0;
-  std::optional<int64_t> server = response.network_error.empty()
-                                      ? ServerRetryDelayNs(response.headers, clock_->NowUnixNanos())
-                                      : std::nullopt;
+  std::optional<int64_t> server =
+      response.network_error.empty() ? ServerRetryDelayNs(response.headers, clock_->NowUnixNanos()) : std::nullopt;
   if (server) {
     delay = std::min(*server, options_.max_server_delay_ns);
   } else {
@@ -369,8 +368,8 @@ void OtlpExporter::Finish(size_t index, bool delivered, size_t rejected, const s
   if (done) done(std::move(summary));
 }
 
-OtlpExportSummary PushOtlpSpans(const std::vector<Span>& spans, const Resource& resource,
-                                const OtlpEndpoint& endpoint, const OtlpBatchLimits& limits) {
+OtlpExportSummary PushOtlpSpans(const std::vector<Span>& spans, const Resource& resource, const OtlpEndpoint& endpoint,
+                                const OtlpBatchLimits& limits) {
   OtlpExportOptions options;
   options.endpoint = endpoint;
   CurlTransport transport;

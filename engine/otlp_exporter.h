@@ -13,7 +13,8 @@
 // whose body reports partialSuccess.rejectedSpans counts those spans as rejected (not retried, per OTLP).
 //
 // Secrets: header values never appear in any message this module produces (the header names do); a receiver's error
-// body is quoted only after every header value in it is replaced by "[redacted]", and URL credentials are never printed.
+// body is quoted only after every header value in it is replaced by "[redacted]", and URL credentials are never
+// printed.
 //
 // Thread-safety: an OtlpExporter is driven by its transport's callbacks; Start may be called once. `done` runs
 // exactly once, on the transport's IO thread (or on the calling thread when there is nothing to send).
@@ -77,17 +78,17 @@ std::vector<OtlpBatch> BuildOtlpBatches(const std::vector<Span>& spans, const Re
 
 struct OtlpExportOptions {
   OtlpEndpoint endpoint;
-  int max_attempts = 5;                         // Per request, including the first.
-  int64_t base_delay_ns = 500'000'000;          // First backoff.
-  int64_t max_delay_ns = 10'000'000'000;        // Backoff cap.
+  int max_attempts = 5;                          // Per request, including the first.
+  int64_t base_delay_ns = 500'000'000;           // First backoff.
+  int64_t max_delay_ns = 10'000'000'000;         // Backoff cap.
   int64_t max_server_delay_ns = 30'000'000'000;  // Retry-After cap.
   double jitter = 0.25;
-  size_t max_in_flight = 4;                     // Requests sent concurrently.
+  size_t max_in_flight = 4;  // Requests sent concurrently.
 };
 
 struct OtlpExportSummary {
-  size_t requests = 0;        // Request bodies (batches) to deliver.
-  size_t attempts = 0;        // HTTP attempts made, retries included.
+  size_t requests = 0;  // Request bodies (batches) to deliver.
+  size_t attempts = 0;  // HTTP attempts made, retries included.
   size_t retries = 0;
   size_t delivered = 0;       // Batches accepted with a 2xx.
   size_t failures = 0;        // Batches given up on.
@@ -126,8 +127,8 @@ OtlpExportSummary ExportOtlpBlocking(HttpTransport* transport, Clock* clock, con
                                      std::vector<OtlpBatch> batches);
 
 // Packs `spans` within `limits` and pushes them to `endpoint` over a fresh CurlTransport; blocks until done.
-OtlpExportSummary PushOtlpSpans(const std::vector<Span>& spans, const Resource& resource,
-                                const OtlpEndpoint& endpoint, const OtlpBatchLimits& limits);
+OtlpExportSummary PushOtlpSpans(const std::vector<Span>& spans, const Resource& resource, const OtlpEndpoint& endpoint,
+                                const OtlpBatchLimits& limits);
 
 }  // namespace llmeval
 

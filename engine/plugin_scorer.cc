@@ -36,8 +36,8 @@ class PluginScorer : public Scorer {
 
   Assessment Score(const ScoringContext& ctx) const override {
     if (ctx.errored) {
-      return ErrorAssessment(name_, "the application call failed: " +
-                                        (ctx.error.empty() ? std::string("unknown error") : ctx.error));
+      return ErrorAssessment(
+          name_, "the application call failed: " + (ctx.error.empty() ? std::string("unknown error") : ctx.error));
     }
     int64_t id = next_id_.fetch_add(1) + 1;
     std::string request = UserScorerRequestJson(id, name_, ctx, params_json_, expectation_columns_);
@@ -118,8 +118,8 @@ Result<std::unique_ptr<Scorer>> MakePluginScorer(const ScorerSpec& spec, const s
   if (name_fn != nullptr && name_fn() != nullptr) plugin_name = name_fn();
   dlerror();
   for (std::string& column : expectations) column = AsciiLower(column);
-  return std::unique_ptr<Scorer>(new PluginScorer(p.name(), shown, fn, plugin_name, threshold, std::move(params_json),
-                                                  std::move(expectations)));
+  return std::unique_ptr<Scorer>(
+      new PluginScorer(p.name(), shown, fn, plugin_name, threshold, std::move(params_json), std::move(expectations)));
 }
 
 }  // namespace llmeval

@@ -38,8 +38,8 @@ std::optional<double> PriceTable::CostUsd(std::string_view model, const Usage& u
   double cached = static_cast<double>(std::min(usage.cached_tokens, usage.input_tokens));
   double uncached = static_cast<double>(usage.input_tokens) - cached;
   double output = static_cast<double>(usage.output_tokens);
-  return (uncached * price->input_per_mtok + cached * price->cached_input_per_mtok +
-          output * price->output_per_mtok) / 1e6;
+  return (uncached * price->input_per_mtok + cached * price->cached_input_per_mtok + output * price->output_per_mtok) /
+         1e6;
 }
 
 void PriceTable::Set(std::string model, Price price) { prices_[std::move(model)] = price; }

@@ -16,12 +16,12 @@
 namespace llmeval {
 
 struct RateLimiterOptions {
-  double requests_per_minute = 0;  // 0 = unlimited.
-  double tokens_per_minute = 0;    // 0 = unlimited.
-  double burst_seconds = 1.0;        // Request bucket capacity, in seconds of the rate (at least one request).
-  double token_burst_seconds = 10.0;  // Token bucket capacity, in seconds of the rate.
-  double min_factor = 1.0 / 16;    // The adaptive factor never drops below this.
-  double recovery_step = 1.0 / 32;  // Added to the factor after each success.
+  double requests_per_minute = 0;       // 0 = unlimited.
+  double tokens_per_minute = 0;         // 0 = unlimited.
+  double burst_seconds = 1.0;           // Request bucket capacity, in seconds of the rate (at least one request).
+  double token_burst_seconds = 10.0;    // Token bucket capacity, in seconds of the rate.
+  double min_factor = 1.0 / 16;         // The adaptive factor never drops below this.
+  double recovery_step = 1.0 / 32;      // Added to the factor after each success.
   int64_t cooldown_ns = 1'000'000'000;  // 429s closer together than this halve the rate only once.
 };
 

@@ -83,8 +83,10 @@ Result<RunComparison> CompareRuns(Store* store, int64_t run_a, int64_t run_b) {
   if (!va.ok()) return va.status();
   Result<std::vector<VariantRecord>> vb = store->Variants(run_b);
   if (!vb.ok()) return vb.status();
-  if (va->empty()) return Status::NotFound("run " + std::to_string(run_a) + " has no variants (see: llmeval runs list)");
-  if (vb->empty()) return Status::NotFound("run " + std::to_string(run_b) + " has no variants (see: llmeval runs list)");
+  if (va->empty())
+    return Status::NotFound("run " + std::to_string(run_a) + " has no variants (see: llmeval runs list)");
+  if (vb->empty())
+    return Status::NotFound("run " + std::to_string(run_b) + " has no variants (see: llmeval runs list)");
   Result<std::vector<ItemRecord>> items_a = store->Items(run_a);
   if (!items_a.ok()) return items_a.status();
   Result<std::vector<ItemRecord>> items_b = store->Items(run_b);

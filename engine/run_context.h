@@ -34,7 +34,7 @@ struct Variant {
   ChatProvider* provider = nullptr;
   std::string provider_key;  // Identifies provider and endpoint in cache keys ("sim", "openai https://...").
   std::string provider_name;
-  std::string api_model;     // The model name sent to the provider.
+  std::string api_model;  // The model name sent to the provider.
 };
 
 // The response cache: reads through a mutex-guarded connection; new entries travel with their item to the writer.
@@ -65,9 +65,9 @@ class ResponseCache {
 struct RunContext {
   int64_t run_id = 0;
   std::vector<Variant> variants;
-  std::vector<std::string> columns;                     // Normalised dataset column names.
-  std::map<std::string, std::string> fixed_variables;   // From the config and --var.
-  std::map<std::string, int> placeholder_columns;       // Explicit mapping: placeholder -> column index.
+  std::vector<std::string> columns;                    // Normalised dataset column names.
+  std::map<std::string, std::string> fixed_variables;  // From the config and --var.
+  std::map<std::string, int> placeholder_columns;      // Explicit mapping: placeholder -> column index.
   int id_column = -1;
 
   std::vector<std::unique_ptr<Scorer>> scorers;

@@ -6,8 +6,8 @@
 
 namespace llmeval {
 
-Status BuildScorers(const ProjectConfig& config, const std::optional<std::vector<std::string>>& names,
-                    RunContext* ctx, std::vector<std::string>* built) {
+Status BuildScorers(const ProjectConfig& config, const std::optional<std::vector<std::string>>& names, RunContext* ctx,
+                    std::vector<std::string>* built) {
   std::set<std::string> wanted;
   if (names.has_value()) wanted.insert(names->begin(), names->end());
   for (const ScorerSettings& sc : config.scorers) {

@@ -15,8 +15,8 @@
 namespace llmeval {
 
 // Builds the scorers of `config` named in `names` (nullopt: all) into ctx->scorers; their names go to *built.
-Status BuildScorers(const ProjectConfig& config, const std::optional<std::vector<std::string>>& names,
-                    RunContext* ctx, std::vector<std::string>* built);
+Status BuildScorers(const ProjectConfig& config, const std::optional<std::vector<std::string>>& names, RunContext* ctx,
+                    std::vector<std::string>* built);
 
 // When any scorer is a judge, resolves `judge_ref` and fills ctx's judge fields.
 Status SetupJudge(ProviderSet* providers, const std::string& judge_ref, RunContext* ctx);

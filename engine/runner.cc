@@ -15,8 +15,8 @@
 #include "datasets/column_names.h"
 #include "datasets/row_reader.h"
 #include "datasets/selection.h"
-#include "engine/file_io.h"
 #include "engine/engine_scorers.h"
+#include "engine/file_io.h"
 #include "engine/item_task.h"
 #include "engine/prompt_resolver.h"
 #include "engine/provider_set.h"
@@ -38,8 +38,8 @@ std::unique_ptr<RowReader> OpenReader(ByteSource* source, const std::string& pat
 struct DatasetScan {
   std::vector<std::string> columns;
   std::vector<std::string> raw_columns;
-  int64_t rows = 0;        // Rows in the file.
-  int64_t selected = 0;    // Rows the run will evaluate.
+  int64_t rows = 0;      // Rows in the file.
+  int64_t selected = 0;  // Rows the run will evaluate.
   std::string sha256;
   std::set<int64_t> sampled;  // With --sample: the chosen row indices.
   std::vector<std::string> warnings;
@@ -277,8 +277,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     }
     if (index < 0) {
       return Status::InvalidInput(config.path + ": dataset.columns maps '" + placeholder + "' to column '" + header +
-                                  "', which " + dataset_path + " does not have; columns: " +
-                                  JoinStrings(scan->raw_columns, ", "));
+                                  "', which " + dataset_path +
+                                  " does not have; columns: " + JoinStrings(scan->raw_columns, ", "));
     }
     ctx.placeholder_columns[AsciiLower(placeholder)] = index;
   }
@@ -396,8 +396,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     RunRecord run;
     run.experiment = options.experiment.empty() ? config.experiment : options.experiment;
     run.name = options.run_name;
-    run.params_json = AddJudgeRunInfo(ParamsJson(options, dataset_path, judge_ref, repeat, tool_names, scorer_names),
-                                      judge_info);
+    run.params_json =
+        AddJudgeRunInfo(ParamsJson(options, dataset_path, judge_ref, repeat, tool_names, scorer_names), judge_info);
     run.dataset_path = dataset_path;
     run.dataset_sha256 = scan->sha256;
     run.dataset_rows = scan->rows;

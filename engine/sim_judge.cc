@@ -72,7 +72,8 @@ std::vector<Check> CheckGuideline(std::string_view question, std::string_view an
   std::vector<Check> checks;
   std::string lower = AsciiLower(guideline);
   bool negated = false;
-  for (std::string_view n : {"should not", "must not", "shouldn't", "mustn't", "does not", "do not", "never", "avoid"}) {
+  for (std::string_view n :
+       {"should not", "must not", "shouldn't", "mustn't", "does not", "do not", "never", "avoid"}) {
     negated = negated || lower.find(n) != std::string::npos;
   }
   std::optional<std::string> target = MentionTarget(guideline, lower);
@@ -95,26 +96,26 @@ std::vector<Check> CheckGuideline(std::string_view question, std::string_view an
   if (lower.find("relevan") != std::string::npos && !question.empty()) {
     std::vector<std::string> keywords = ExtractKeywords(question);
     bool ok = keywords.empty() || SharesKeyword(keywords, answer);
-    checks.push_back({ok, ok ? "it addresses the key terms of the question"
-                             : "it does not address any key term of the question"});
+    checks.push_back(
+        {ok, ok ? "it addresses the key terms of the question" : "it does not address any key term of the question"});
   }
   if (auto n = NumberAfter(lower, "at least")) {
     bool ok = static_cast<int64_t>(words) >= *n;
-    checks.push_back({ok, "it has " + std::to_string(words) + " words where at least " + std::to_string(*n) +
-                              " are required"});
+    checks.push_back(
+        {ok, "it has " + std::to_string(words) + " words where at least " + std::to_string(*n) + " are required"});
   }
   for (std::string_view phrase : {"at most", "no more than", "fewer than", "less than", "under"}) {
     if (auto n = NumberAfter(lower, phrase)) {
       bool ok = static_cast<int64_t>(words) <= *n;
-      checks.push_back({ok, "it has " + std::to_string(words) + " words where at most " + std::to_string(*n) +
-                                " are allowed"});
+      checks.push_back(
+          {ok, "it has " + std::to_string(words) + " words where at most " + std::to_string(*n) + " are allowed"});
       break;
     }
   }
   if (lower.find("concise") != std::string::npos || lower.find("brief") != std::string::npos) {
     bool ok = words <= 150;
-    checks.push_back({ok, std::string(ok ? "it is concise" : "it is not concise") + " at " + std::to_string(words) +
-                              " words"});
+    checks.push_back(
+        {ok, std::string(ok ? "it is concise" : "it is not concise") + " at " + std::to_string(words) + " words"});
   }
   if (lower.find("software engineering") != std::string::npos) {
     bool ok = false;
@@ -152,8 +153,8 @@ std::optional<std::string_view> FindJudgeSection(std::string_view text, std::str
   return TrimWhitespace(text.substr(begin, end - begin));
 }
 
-JudgeVerdict JudgeAnswer(std::string_view question, std::string_view answer,
-                         const std::vector<std::string>& guidelines, uint64_t hash) {
+JudgeVerdict JudgeAnswer(std::string_view question, std::string_view answer, const std::vector<std::string>& guidelines,
+                         uint64_t hash) {
   std::vector<Check> passed;
   std::vector<Check> failed;
   for (const std::string& guideline : guidelines) {
@@ -167,8 +168,8 @@ JudgeVerdict JudgeAnswer(std::string_view question, std::string_view answer,
   }
   if (guidelines.empty()) {
     bool ok = SimMix(hash, 7) % 100 < 75;
-    (ok ? passed : failed).push_back({ok, ok ? "it answers the question adequately"
-                                             : "it does not answer the question adequately"});
+    (ok ? passed : failed)
+        .push_back({ok, ok ? "it answers the question adequately" : "it does not answer the question adequately"});
   }
   JudgeVerdict verdict;
   verdict.pass = failed.empty();

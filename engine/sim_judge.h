@@ -31,8 +31,8 @@ struct JudgeVerdict {
 };
 
 // Applies every guideline to `answer` (all must pass). `hash` seeds the verdict of guidelines no heuristic covers.
-JudgeVerdict JudgeAnswer(std::string_view question, std::string_view answer,
-                         const std::vector<std::string>& guidelines, uint64_t hash);
+JudgeVerdict JudgeAnswer(std::string_view question, std::string_view answer, const std::vector<std::string>& guidelines,
+                         uint64_t hash);
 
 // The full reply text (JSON, sometimes fenced or prefixed) for a judge request.
 std::string SimulateJudgeReply(const ChatRequest& request, uint64_t seed);

@@ -123,8 +123,8 @@ std::string ToolArguments(const ToolSpec& tool, const std::string& query) {
   simdjson::dom::object properties;
   std::vector<std::string_view> required;
   simdjson::dom::element schema;
-  bool parsed = !parser.parse(tool.parameters_schema_json).get(schema) &&
-                !schema["properties"].get_object().get(properties);
+  bool parsed =
+      !parser.parse(tool.parameters_schema_json).get(schema) && !schema["properties"].get_object().get(properties);
   JsonWriter w;
   w.BeginObject();
   if (!parsed) {
@@ -347,8 +347,7 @@ ChatResponse SimulateChat(const ChatRequest& request, uint64_t seed) {
   if (IsJudgeRequest(request)) {
     response.message.content = SimulateJudgeReply(request, seed);
   } else if (!request.tools.empty() && !has_tool_results && !tools_disabled) {
-    AnswerWithToolCalls(request, question ? ExtractKeywords(*question) : std::vector<std::string>{}, hash,
-                        &response);
+    AnswerWithToolCalls(request, question ? ExtractKeywords(*question) : std::vector<std::string>{}, hash, &response);
   } else {
     response.message.content = AnswerText(request, question, hash);
   }

@@ -103,8 +103,9 @@ SimReply ChatReply(const ChatRequest& request, bool include_usage, FaultKind fau
     return reply;
   }
   if (fault == FaultKind::kMalformed) {
-    reply.body = "{\"id\": \"chatcmpl-sim-malformed\", \"object\": \"chat.completion\", \"choices\": [{\"index\": 0, "
-                 "\"message\": {\"role\": \"assistant\", \"content\": \"unterminated";
+    reply.body =
+        "{\"id\": \"chatcmpl-sim-malformed\", \"object\": \"chat.completion\", \"choices\": [{\"index\": 0, "
+        "\"message\": {\"role\": \"assistant\", \"content\": \"unterminated";
   } else if (fault == FaultKind::kEmptyChoices) {
     reply.body = EmptyChoicesJson(response, false);
   } else {
@@ -120,27 +121,30 @@ SimReply BuildSimReply(const SimHttpRequest& request, const SimServerOptions& op
                        uint64_t* chat_counter) {
   if (request.path == "/v1/models" || request.path == "/models") {
     if (request.method != "GET" && request.method != "HEAD") {
-      return ErrorReply(405, "Method " + std::string(request.method) + " is not allowed for " +
-                                 std::string(request.path) + "; use GET.",
-                        "invalid_request_error", "method_not_allowed");
+      return ErrorReply(
+          405,
+          "Method " + std::string(request.method) + " is not allowed for " + std::string(request.path) + "; use GET.",
+          "invalid_request_error", "method_not_allowed");
     }
     SimReply reply;
     reply.body = ModelsJson();
     return reply;
   }
   if (request.path != "/v1/chat/completions" && request.path != "/chat/completions") {
-    SimReply reply = ErrorReply(404,
-                                "Unknown request URL: " + std::string(request.method) + " " +
-                                    std::string(request.path) + ". The sim serves POST /v1/chat/completions and "
-                                    "GET /v1/models.",
-                                "invalid_request_error", "unknown_url");
+    SimReply reply =
+        ErrorReply(404,
+                   "Unknown request URL: " + std::string(request.method) + " " + std::string(request.path) +
+                       ". The sim serves POST /v1/chat/completions and "
+                       "GET /v1/models.",
+                   "invalid_request_error", "unknown_url");
     reply.bad_request = true;
     return reply;
   }
   if (request.method != "POST") {
-    return ErrorReply(405, "Method " + std::string(request.method) + " is not allowed for " +
-                               std::string(request.path) + "; use POST.",
-                      "invalid_request_error", "method_not_allowed");
+    return ErrorReply(
+        405,
+        "Method " + std::string(request.method) + " is not allowed for " + std::string(request.path) + "; use POST.",
+        "invalid_request_error", "method_not_allowed");
   }
 
   bool include_usage = false;
@@ -156,7 +160,8 @@ SimReply BuildSimReply(const SimHttpRequest& request, const SimServerOptions& op
   }
   int delay_ms = options.latency_ms;
   if (options.jitter_ms > 0) {
-    delay_ms += static_cast<int>(SimMix(number, options.seed ^ 0x7177e7) % (static_cast<uint64_t>(options.jitter_ms) + 1));
+    delay_ms +=
+        static_cast<int>(SimMix(number, options.seed ^ 0x7177e7) % (static_cast<uint64_t>(options.jitter_ms) + 1));
   }
   if (request.latency_header != nullptr) {
     std::optional<int64_t> ms = ParseInt(request.latency_header);

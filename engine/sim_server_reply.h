@@ -16,8 +16,8 @@
 namespace llmeval {
 
 struct SimHttpRequest {
-  std::string_view method;          // "GET", "POST", ...
-  std::string_view path;            // Without the query string.
+  std::string_view method;  // "GET", "POST", ...
+  std::string_view path;    // Without the query string.
   std::string_view body;
   const char* fault_header = nullptr;    // X-Sim-Fault, or null.
   const char* latency_header = nullptr;  // X-Sim-Latency-Ms, or null.
@@ -29,9 +29,9 @@ struct SimReply {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // Extra response headers.
-  std::string body;                                           // kBody.
-  std::vector<std::string> events;                            // kStream: "data: ...\n\n" each.
-  int delay_ms = 0;                                           // Wait this long before answering.
+  std::string body;                                          // kBody.
+  std::vector<std::string> events;                           // kStream: "data: ...\n\n" each.
+  int delay_ms = 0;                                          // Wait this long before answering.
   bool fault = false;
   bool bad_request = false;
 };

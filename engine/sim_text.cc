@@ -9,17 +9,22 @@ namespace {
 
 // Sorted, so membership is a binary search.
 constexpr std::string_view kStopWords[] = {
-    "about", "above", "after", "again", "all", "also", "among", "and", "answer", "any", "are", "around", "because",
-    "been", "before", "being", "below", "benefits", "between", "both", "brief", "briefly", "but", "can", "compare",
-    "could", "define", "describe", "did", "differ", "difference", "differences", "differs", "does", "doing", "done",
-    "each", "either", "else", "etc", "even", "ever", "every", "example", "examples", "explain", "few", "for", "from",
-    "get", "give", "had", "has", "have", "having", "her", "here", "him", "his", "how", "important", "into", "its",
-    "just", "know", "less", "let", "like", "list", "main", "make", "many", "matter", "matters", "may", "mean",
-    "meaning", "means", "might", "more", "most", "much", "must", "not", "now", "off", "once", "one", "only", "other",
-    "our", "out", "over", "own", "per", "please", "question", "same", "shall", "she", "should", "some", "such",
-    "tell", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through",
-    "too", "two", "under", "use", "used", "using", "versus", "very", "via", "was", "way", "ways", "were", "what",
-    "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "word", "would", "you",
+    "about",    "above",   "after",  "again",      "all",         "also",    "among",     "and",     "answer",
+    "any",      "are",     "around", "because",    "been",        "before",  "being",     "below",   "benefits",
+    "between",  "both",    "brief",  "briefly",    "but",         "can",     "compare",   "could",   "define",
+    "describe", "did",     "differ", "difference", "differences", "differs", "does",      "doing",   "done",
+    "each",     "either",  "else",   "etc",        "even",        "ever",    "every",     "example", "examples",
+    "explain",  "few",     "for",    "from",       "get",         "give",    "had",       "has",     "have",
+    "having",   "her",     "here",   "him",        "his",         "how",     "important", "into",    "its",
+    "just",     "know",    "less",   "let",        "like",        "list",    "main",      "make",    "many",
+    "matter",   "matters", "may",    "mean",       "meaning",     "means",   "might",     "more",    "most",
+    "much",     "must",    "not",    "now",        "off",         "once",    "one",       "only",    "other",
+    "our",      "out",     "over",   "own",        "per",         "please",  "question",  "same",    "shall",
+    "she",      "should",  "some",   "such",       "tell",        "than",    "that",      "the",     "their",
+    "them",     "then",    "there",  "these",      "they",        "this",    "those",     "through", "too",
+    "two",      "under",   "use",    "used",       "using",       "versus",  "very",      "via",     "was",
+    "way",      "ways",    "were",   "what",       "when",        "where",   "which",     "while",   "who",
+    "whom",     "whose",   "why",    "will",       "with",        "word",    "would",     "you",
 };
 
 static_assert(std::is_sorted(std::begin(kStopWords), std::end(kStopWords)));
@@ -28,9 +33,7 @@ bool IsStopWord(std::string_view word) {
   return std::binary_search(std::begin(kStopWords), std::end(kStopWords), word);
 }
 
-bool IsWordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+bool IsWordChar(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -40,18 +43,18 @@ std::string_view Pick(const std::array<std::string_view, N>& bank, SimRng& rng) 
 }
 
 constexpr std::array<std::string_view, 10> kQualities = {
-    "maintainability", "readability", "reliability", "testability", "performance",
+    "maintainability", "readability",       "reliability", "testability", "performance",
     "code quality",    "team productivity", "scalability", "correctness", "delivery speed"};
-constexpr std::array<std::string_view, 6> kPeople = {"developers",   "engineers", "teams",
+constexpr std::array<std::string_view, 6> kPeople = {"developers",    "engineers", "teams",
                                                      "practitioners", "reviewers", "architects"};
-constexpr std::array<std::string_view, 6> kContexts = {"large codebases",    "distributed systems",
+constexpr std::array<std::string_view, 6> kContexts = {"large codebases",     "distributed systems",
                                                        "legacy applications", "small startups",
                                                        "production services", "open-source projects"};
 constexpr std::array<std::string_view, 6> kAdjectives = {"disciplined", "pragmatic",   "systematic",
                                                          "thoughtful",  "incremental", "careful"};
-constexpr std::array<std::string_view, 6> kPractices = {"code review",          "automated testing",
-                                                        "continuous integration", "incremental refactoring",
-                                                        "clear documentation",  "pair programming"};
+constexpr std::array<std::string_view, 6> kPractices = {
+    "code review",         "automated testing", "continuous integration", "incremental refactoring",
+    "clear documentation", "pair programming"};
 constexpr std::array<std::string_view, 6> kActions = {"catch mistakes early", "keep changes small",
                                                       "reduce risk",          "avoid duplicated effort",
                                                       "make intent explicit", "simplify future changes"};
@@ -140,10 +143,10 @@ constexpr std::array<std::string_view, 4> kShort = {
     "{Tc}: useful, but context matters.",
 };
 
-constexpr std::array<std::string_view, 10> kOneWords = {
-    "Abstraction", "Modularity", "Decoupling", "Simplicity", "Testing",
-    "Consistency", "Clarity",    "Automation", "Encapsulation", "Feedback"};
-constexpr std::array<std::string_view, 6> kOffTopicWords = {"Sourdough", "Tides",   "Tomatoes",
+constexpr std::array<std::string_view, 10> kOneWords = {"Abstraction",   "Modularity",  "Decoupling", "Simplicity",
+                                                        "Testing",       "Consistency", "Clarity",    "Automation",
+                                                        "Encapsulation", "Feedback"};
+constexpr std::array<std::string_view, 6> kOffTopicWords = {"Sourdough", "Tides",    "Tomatoes",
                                                             "Migration", "Sunshine", "Saxophone"};
 
 constexpr std::array<std::array<std::string_view, 5>, 5> kOffTopic = {{
@@ -195,15 +198,32 @@ size_t Fill(std::string_view pattern, const FillContext& ctx, SimRng& rng, std::
     std::string_view slot = pattern.substr(open + 1, close - open - 1);
     i = close + 1;
     switch (slot[0]) {
-      case 'T': out->append(slot.size() == 1 ? ctx.topic : ctx.topic_capitalized); break;
-      case 'N': out->append(Pick(kQualities, rng)); break;
-      case 'R': out->append(Pick(kPeople, rng)); break;
-      case 'C': out->append(Pick(kContexts, rng)); break;
-      case 'A': out->append(Pick(kAdjectives, rng)); break;
-      case 'P': out->append(Pick(kPractices, rng)); break;
-      case 'V': out->append(Pick(kActions, rng)); break;
-      case 'X': out->append(ctx.related); break;
-      default: break;
+      case 'T':
+        out->append(slot.size() == 1 ? ctx.topic : ctx.topic_capitalized);
+        break;
+      case 'N':
+        out->append(Pick(kQualities, rng));
+        break;
+      case 'R':
+        out->append(Pick(kPeople, rng));
+        break;
+      case 'C':
+        out->append(Pick(kContexts, rng));
+        break;
+      case 'A':
+        out->append(Pick(kAdjectives, rng));
+        break;
+      case 'P':
+        out->append(Pick(kPractices, rng));
+        break;
+      case 'V':
+        out->append(Pick(kActions, rng));
+        break;
+      case 'X':
+        out->append(ctx.related);
+        break;
+      default:
+        break;
     }
   }
   size_t words = 1;
@@ -214,9 +234,7 @@ size_t Fill(std::string_view pattern, const FillContext& ctx, SimRng& rng, std::
 // Collects sentences into paragraphs of three to five sentences.
 class ParagraphBuilder {
  public:
-  ParagraphBuilder(const FillContext& ctx, SimRng& rng) : ctx_(ctx), rng_(rng) {
-    paragraph_limit_ = 3 + rng_.Below(3);
-  }
+  ParagraphBuilder(const FillContext& ctx, SimRng& rng) : ctx_(ctx), rng_(rng) { paragraph_limit_ = 3 + rng_.Below(3); }
   size_t Add(std::string_view pattern) {
     if (in_paragraph_ == paragraph_limit_) {
       text_.append("\n\n");

@@ -41,9 +41,9 @@ bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
 bool SharesKeyword(const std::vector<std::string>& keywords, std::string_view text);
 
 struct AnswerStyle {
-  bool concise = false;        // "concise" / "brief": a shorter answer.
-  bool with_example = false;   // "example": includes "For example, ...".
-  bool rigorous = false;       // "rigorous" / "academic": more terminology and a definition.
+  bool concise = false;       // "concise" / "brief": a shorter answer.
+  bool with_example = false;  // "example": includes "For example, ...".
+  bool rigorous = false;      // "rigorous" / "academic": more terminology and a definition.
 };
 
 // An English answer about the topic named by `keywords` (may be empty: then the topic is "this question"). The

@@ -113,8 +113,8 @@ Status ChatStreamAccumulator::Add(std::string_view data) {
     }
     for (const std::string& line : lines) {
       simdjson::dom::element probe;
-      if (parser.parse(line.data(), line.size()).get(probe) != simdjson::SUCCESS &&
-          TrimWhitespace(line) != "[DONE]" && !TrimWhitespace(line).empty()) {
+      if (parser.parse(line.data(), line.size()).get(probe) != simdjson::SUCCESS && TrimWhitespace(line) != "[DONE]" &&
+          !TrimWhitespace(line).empty()) {
         all_ok = false;
       }
     }

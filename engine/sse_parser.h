@@ -41,7 +41,7 @@ class SseParser {
   void ProcessLine(std::string_view line, std::vector<SseEvent>* events);
   void Dispatch(std::vector<SseEvent>* events);
 
-  std::string line_;          // The current, unfinished line.
+  std::string line_;           // The current, unfinished line.
   bool skip_next_lf_ = false;  // The previous chunk ended with CR; an LF at the start of this one belongs to it.
   SseEvent pending_;
   bool has_data_ = false;

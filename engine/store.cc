@@ -6,9 +6,7 @@
 
 namespace llmeval {
 
-std::string VariantRecord::Label() const {
-  return prompt_name + "/" + std::to_string(prompt_version) + " x " + model;
-}
+std::string VariantRecord::Label() const { return prompt_name + "/" + std::to_string(prompt_version) + " x " + model; }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Clock* clock) {
   std::error_code ec;

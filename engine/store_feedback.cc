@@ -64,8 +64,16 @@ Status Store::AddHumanAssessment(int64_t item_id, const AssessmentRow& a) {
   }
   s = (*del)->Bind(1, item_id).Bind(2, a.name).Run();
   if (s.ok()) {
-    s = (*ins)->Bind(1, item_id).Bind(2, a.name).Bind(3, a.outcome).Bind(4, a.score).Bind(5, a.label)
-            .Bind(6, a.rationale).Bind(7, a.error).Bind(8, clock_->NowUnixNanos()).Run();
+    s = (*ins)
+            ->Bind(1, item_id)
+            .Bind(2, a.name)
+            .Bind(3, a.outcome)
+            .Bind(4, a.score)
+            .Bind(5, a.label)
+            .Bind(6, a.rationale)
+            .Bind(7, a.error)
+            .Bind(8, clock_->NowUnixNanos())
+            .Run();
   }
   if (!s.ok()) {
     db_->Rollback();

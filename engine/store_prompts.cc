@@ -23,8 +23,7 @@ PromptVersion ReadVersion(const SqliteStatement& q) {
 }  // namespace
 
 Result<PromptVersion> Store::RegisterPrompt(const std::string& name, const std::string& content,
-                                            const std::string& message, const std::string& git_commit,
-                                            bool* created) {
+                                            const std::string& message, const std::string& git_commit, bool* created) {
   std::string sha = Sha256Hex(content);
   Status s = db_->Begin();
   if (!s.ok()) return s;
@@ -74,8 +73,15 @@ Result<PromptVersion> Store::RegisterPrompt(const std::string& name, const std::
     db_->Rollback();
     return insert.status();
   }
-  s = (*insert)->Bind(1, v.name).Bind(2, v.version).Bind(3, v.content).Bind(4, v.sha256)
-          .Bind(5, v.created_unix_ns).Bind(6, v.message).Bind(7, v.git_commit).Run();
+  s = (*insert)
+          ->Bind(1, v.name)
+          .Bind(2, v.version)
+          .Bind(3, v.content)
+          .Bind(4, v.sha256)
+          .Bind(5, v.created_unix_ns)
+          .Bind(6, v.message)
+          .Bind(7, v.git_commit)
+          .Run();
   if (s.ok()) {
     auto alias = db_->Prepare(
         "INSERT OR REPLACE INTO prompt_aliases (name, alias, version, updated_unix_ns) VALUES (?, 'latest', ?, ?)");
@@ -184,8 +190,8 @@ Status Store::SetAlias(const std::string& name, const std::string& alias, int ve
   }
   Result<PromptVersion> v = GetPromptVersion(name, version);
   if (!v.ok()) return v.status();
-  auto q = db_->Prepare(
-      "INSERT OR REPLACE INTO prompt_aliases (name, alias, version, updated_unix_ns) VALUES (?, ?, ?, ?)");
+  auto q =
+      db_->Prepare("INSERT OR REPLACE INTO prompt_aliases (name, alias, version, updated_unix_ns) VALUES (?, ?, ?, ?)");
   if (!q.ok()) return q.status();
   return (*q)->Bind(1, name).Bind(2, alias).Bind(3, version).Bind(4, clock_->NowUnixNanos()).Run();
 }

@@ -1,6 +1,5 @@
 // The runs half of Store: runs, their prompt x model variants, items with assessments and spans.
 #include <signal.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,9 +40,16 @@ Result<int64_t> Store::CreateRun(const RunRecord& run) {
       "INSERT INTO runs (experiment_id, name, status, started_unix_ns, params_json, dataset_path, dataset_sha256, "
       "dataset_rows, git_commit, pid) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)");
   if (!q.ok()) return q.status();
-  Status s = (*q)->Bind(1, *experiment).Bind(2, run.name).Bind(3, clock_->NowUnixNanos()).Bind(4, run.params_json)
-                 .Bind(5, run.dataset_path).Bind(6, run.dataset_sha256).Bind(7, run.dataset_rows)
-                 .Bind(8, run.git_commit).Bind(9, static_cast<int64_t>(getpid())).Run();
+  Status s = (*q)->Bind(1, *experiment)
+                 .Bind(2, run.name)
+                 .Bind(3, clock_->NowUnixNanos())
+                 .Bind(4, run.params_json)
+                 .Bind(5, run.dataset_path)
+                 .Bind(6, run.dataset_sha256)
+                 .Bind(7, run.dataset_rows)
+                 .Bind(8, run.git_commit)
+                 .Bind(9, static_cast<int64_t>(getpid()))
+                 .Run();
   if (!s.ok()) return s;
   return db_->LastInsertRowId();
 }
@@ -53,8 +59,14 @@ Result<int64_t> Store::AddVariant(const VariantRecord& v) {
       "INSERT INTO variants (run_id, prompt_name, prompt_version, system_name, system_version, addendum_name, "
       "addendum_version, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!q.ok()) return q.status();
-  Status s = (*q)->Bind(1, v.run_id).Bind(2, v.prompt_name).Bind(3, v.prompt_version).Bind(4, v.system_name)
-                 .Bind(5, v.system_version).Bind(6, v.addendum_name).Bind(7, v.addendum_version).Bind(8, v.model)
+  Status s = (*q)->Bind(1, v.run_id)
+                 .Bind(2, v.prompt_name)
+                 .Bind(3, v.prompt_version)
+                 .Bind(4, v.system_name)
+                 .Bind(5, v.system_version)
+                 .Bind(6, v.addendum_name)
+                 .Bind(7, v.addendum_version)
+                 .Bind(8, v.model)
                  .Run();
   if (!s.ok()) return s;
   return db_->LastInsertRowId();
@@ -82,7 +94,8 @@ Result<RunRecord> Store::GetRun(int64_t run_id) {
   (*q)->Bind(1, run_id);
   Result<bool> row = (*q)->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no run " + std::to_string(run_id) + " in " + path() + " (see: llmeval runs list)");
+  if (!*row)
+    return Status::NotFound("no run " + std::to_string(run_id) + " in " + path() + " (see: llmeval runs list)");
   return ReadRun(**q);
 }
 
@@ -176,8 +189,8 @@ Status Store::WriteItems(const std::vector<ItemRecord>& items) {
     db_->Rollback();
     return !item_q.ok() ? item_q.status() : !assessment_q.ok() ? assessment_q.status() : span_q.status();
   }
-  auto cache_q = db_->Prepare(
-      "INSERT OR REPLACE INTO response_cache (key, response_json, created_unix_ns) VALUES (?, ?, ?)");
+  auto cache_q =
+      db_->Prepare("INSERT OR REPLACE INTO response_cache (key, response_json, created_unix_ns) VALUES (?, ?, ?)");
   if (!cache_q.ok()) {
     db_->Rollback();
     return cache_q.status();
@@ -190,32 +203,79 @@ Status Store::WriteItems(const std::vector<ItemRecord>& items) {
     }
     if (!s.ok()) break;
     SqliteStatement& q = **item_q;
-    q.Bind(1, item.run_id).Bind(2, item.variant_id).Bind(3, item.row_index).Bind(4, item.repeat)
-        .Bind(5, item.item_key).Bind(6, item.inputs_json).Bind(7, item.rendered_input);
-    if (item.output.has_value()) q.Bind(8, *item.output); else q.BindNull(8);
-    if (item.error.empty()) q.BindNull(9); else q.Bind(9, item.error);
-    if (item.error_type.empty()) q.BindNull(10); else q.Bind(10, item.error_type);
-    q.Bind(11, item.finish_reason).Bind(12, item.input_tokens).Bind(13, item.output_tokens)
-        .Bind(14, item.cached_tokens).Bind(15, item.reasoning_tokens).Bind(16, item.cost_usd)
-        .Bind(17, item.latency_ms).Bind(18, item.ttfb_ms).Bind(19, item.from_cache ? 1 : 0)
-        .Bind(20, item.model_calls).Bind(21, item.tool_calls).Bind(22, item.trace_id)
-        .Bind(23, item.started_unix_ns).Bind(24, item.ended_unix_ns);
+    q.Bind(1, item.run_id)
+        .Bind(2, item.variant_id)
+        .Bind(3, item.row_index)
+        .Bind(4, item.repeat)
+        .Bind(5, item.item_key)
+        .Bind(6, item.inputs_json)
+        .Bind(7, item.rendered_input);
+    if (item.output.has_value())
+      q.Bind(8, *item.output);
+    else
+      q.BindNull(8);
+    if (item.error.empty())
+      q.BindNull(9);
+    else
+      q.Bind(9, item.error);
+    if (item.error_type.empty())
+      q.BindNull(10);
+    else
+      q.Bind(10, item.error_type);
+    q.Bind(11, item.finish_reason)
+        .Bind(12, item.input_tokens)
+        .Bind(13, item.output_tokens)
+        .Bind(14, item.cached_tokens)
+        .Bind(15, item.reasoning_tokens)
+        .Bind(16, item.cost_usd)
+        .Bind(17, item.latency_ms)
+        .Bind(18, item.ttfb_ms)
+        .Bind(19, item.from_cache ? 1 : 0)
+        .Bind(20, item.model_calls)
+        .Bind(21, item.tool_calls)
+        .Bind(22, item.trace_id)
+        .Bind(23, item.started_unix_ns)
+        .Bind(24, item.ended_unix_ns);
     s = q.Run();
     if (!s.ok()) break;
     if (db_->Changes() == 0) continue;  // Already stored (a resumed run): never duplicate an item.
     int64_t item_id = db_->LastInsertRowId();
     for (const AssessmentRow& a : item.assessments) {
-      s = (*assessment_q)->Bind(1, item_id).Bind(2, a.name).Bind(3, a.outcome).Bind(4, a.score).Bind(5, a.label)
-              .Bind(6, a.rationale).Bind(7, a.source).Bind(8, a.error).Bind(9, a.judge_model)
-              .Bind(10, a.judge_input_tokens).Bind(11, a.judge_output_tokens).Bind(12, a.judge_cost_usd)
-              .Bind(13, a.judge_samples).Bind(14, a.judge_agreement).Bind(15, now).Run();
+      s = (*assessment_q)
+              ->Bind(1, item_id)
+              .Bind(2, a.name)
+              .Bind(3, a.outcome)
+              .Bind(4, a.score)
+              .Bind(5, a.label)
+              .Bind(6, a.rationale)
+              .Bind(7, a.source)
+              .Bind(8, a.error)
+              .Bind(9, a.judge_model)
+              .Bind(10, a.judge_input_tokens)
+              .Bind(11, a.judge_output_tokens)
+              .Bind(12, a.judge_cost_usd)
+              .Bind(13, a.judge_samples)
+              .Bind(14, a.judge_agreement)
+              .Bind(15, now)
+              .Run();
       if (!s.ok()) break;
     }
     if (!s.ok()) break;
     for (const SpanRow& sp : item.spans) {
-      s = (*span_q)->Bind(1, sp.trace_id).Bind(2, sp.span_id).Bind(3, sp.parent_span_id).Bind(4, item.run_id)
-              .Bind(5, sp.name).Bind(6, sp.kind).Bind(7, sp.start_unix_ns).Bind(8, sp.end_unix_ns).Bind(9, sp.status)
-              .Bind(10, sp.status_message).Bind(11, sp.attributes_json).Bind(12, sp.events_json).Run();
+      s = (*span_q)
+              ->Bind(1, sp.trace_id)
+              .Bind(2, sp.span_id)
+              .Bind(3, sp.parent_span_id)
+              .Bind(4, item.run_id)
+              .Bind(5, sp.name)
+              .Bind(6, sp.kind)
+              .Bind(7, sp.start_unix_ns)
+              .Bind(8, sp.end_unix_ns)
+              .Bind(9, sp.status)
+              .Bind(10, sp.status_message)
+              .Bind(11, sp.attributes_json)
+              .Bind(12, sp.events_json)
+              .Run();
       if (!s.ok()) break;
     }
     if (!s.ok()) break;
@@ -431,8 +491,9 @@ Result<std::vector<SpanRow>> Store::RootSpans(int64_t run_id, bool errors_only, 
   if (run_id != 0) sql += " AND run_id = ?1";
   if (errors_only) sql += " AND status = 2";
   if (!scorer.empty()) {
-    sql += " AND trace_id IN (SELECT i.trace_id FROM items i JOIN assessments a ON a.item_id = i.id "
-           "WHERE a.name = ?2 AND a.outcome = ?3)";
+    sql +=
+        " AND trace_id IN (SELECT i.trace_id FROM items i JOIN assessments a ON a.item_id = i.id "
+        "WHERE a.name = ?2 AND a.outcome = ?3)";
   }
   sql += slowest ? " ORDER BY (end_unix_ns - start_unix_ns) DESC" : " ORDER BY start_unix_ns DESC";
   sql += " LIMIT " + std::to_string(limit);

@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <algorithm>
 #include <cstring>
 
 extern char** environ;
@@ -43,11 +43,15 @@ Result<SubprocessResult> RunSubprocess(const SubprocessOptions& options) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) != 0) return Status::IOError("pipe failed");
   if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-    close(in_pipe[0]); close(in_pipe[1]);
+    close(in_pipe[0]);
+    close(in_pipe[1]);
     return Status::IOError("pipe failed");
   }
   if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-    close(in_pipe[0]); close(in_pipe[1]); close(out_pipe[0]); close(out_pipe[1]);
+    close(in_pipe[0]);
+    close(in_pipe[1]);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
     return Status::IOError("pipe failed");
   }
   posix_spawn_file_actions_t actions;
@@ -78,7 +82,9 @@ Result<SubprocessResult> RunSubprocess(const SubprocessOptions& options) {
   close(out_pipe[1]);
   close(err_pipe[1]);
   if (rc != 0) {
-    close(in_pipe[1]); close(out_pipe[0]); close(err_pipe[0]);
+    close(in_pipe[1]);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
     return Status::InvalidInput("cannot run '" + options.argv[0] + "': " + std::strerror(rc));
   }
 

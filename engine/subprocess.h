@@ -16,11 +16,11 @@ namespace llmeval {
 struct SubprocessOptions {
   std::vector<std::string> argv;  // argv[0] is looked up on PATH when it has no '/'.
   std::string stdin_data;
-  std::string working_dir;                   // Empty: the current directory.
-  std::map<std::string, std::string> env;    // Added to (or replacing in) the inherited environment.
+  std::string working_dir;                 // Empty: the current directory.
+  std::map<std::string, std::string> env;  // Added to (or replacing in) the inherited environment.
   bool inherit_env = true;
   int64_t timeout_ms = 10000;
-  size_t max_output_bytes = 1 << 20;         // Output beyond this is dropped and `truncated` set.
+  size_t max_output_bytes = 1 << 20;  // Output beyond this is dropped and `truncated` set.
 };
 
 struct SubprocessResult {

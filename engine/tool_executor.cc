@@ -54,8 +54,7 @@ Result<std::vector<ToolSpec>> ToolExecutor::Specs(const std::vector<std::string>
     if (!imported.ok()) return imported.status().WithContext("tools." + name);
     std::set<std::string> offered;
     for (const ToolSpec& spec : *imported) {
-      if (t.mcp_tools.empty() ||
-          std::find(t.mcp_tools.begin(), t.mcp_tools.end(), spec.name) != t.mcp_tools.end()) {
+      if (t.mcp_tools.empty() || std::find(t.mcp_tools.begin(), t.mcp_tools.end(), spec.name) != t.mcp_tools.end()) {
         specs.push_back(spec);
         offered.insert(spec.name);
       }
@@ -117,14 +116,15 @@ ToolOutcome ToolExecutor::RunCommand(const ToolSettings& tool, const std::string
   options.timeout_ms = tool.timeout_ms;
   options.max_output_bytes = tool.max_output_bytes;
   Result<SubprocessResult> r = RunSubprocess(options);
-  if (!r.ok()) return {true, "Error: tool '" + tool.name + "' could not start: " + r.status().message(), "start_failed"};
+  if (!r.ok())
+    return {true, "Error: tool '" + tool.name + "' could not start: " + r.status().message(), "start_failed"};
   if (r->timed_out) {
     return {true, "Error: tool '" + tool.name + "' timed out after " + std::to_string(tool.timeout_ms) + " ms.",
             "timeout"};
   }
   if (r->exit_code != 0) {
     std::string why = r->signal != 0 ? "was killed by signal " + std::to_string(r->signal)
-                                      : "exited with status " + std::to_string(r->exit_code);
+                                     : "exited with status " + std::to_string(r->exit_code);
     std::string err(TrimWhitespace(r->err));
     return {true, "Error: tool '" + tool.name + "' " + why + (err.empty() ? "." : ": " + err.substr(0, 500)),
             "exit_status"};

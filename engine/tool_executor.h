@@ -48,8 +48,8 @@ class ToolExecutor {
 
   std::map<std::string, ToolSettings> tools_;
   std::string base_dir_;
-  std::map<std::string, std::shared_ptr<McpClient>> servers_;  // By config entry name, for mcp entries.
-  mutable std::mutex mu_;                                      // Guards mcp_routes_.
+  std::map<std::string, std::shared_ptr<McpClient>> servers_;             // By config entry name, for mcp entries.
+  mutable std::mutex mu_;                                                 // Guards mcp_routes_.
   mutable std::map<std::string, std::shared_ptr<McpClient>> mcp_routes_;  // Offered MCP tool name -> its server.
 };
 

@@ -41,9 +41,12 @@ bool IsValidPromptName(std::string_view name) {
 
 std::string PromptRef::ToString() const {
   switch (kind) {
-    case Kind::kWorkingFile: return name;
-    case Kind::kVersion: return name + "/" + std::to_string(version);
-    case Kind::kAlias: return name + "@" + alias;
+    case Kind::kWorkingFile:
+      return name;
+    case Kind::kVersion:
+      return name + "/" + std::to_string(version);
+    case Kind::kAlias:
+      return name + "@" + alias;
   }
   return name;
 }

@@ -3,8 +3,9 @@
 // A prompt name is 1-64 letters, digits, '_' and '-', starting with a letter or digit, so that it is always safe as a
 // file name (`<prompts dir>/<name>.txt`): no '/', '.', spaces or anything that could leave the prompts directory.
 // A reference names the working file (`basic`), a registered version (`basic/3`) or an alias (`basic@production`),
-// optionally with the MLflow-style prefix `prompts:/` (or `prompts:`), e.g. `prompts:/basic/3`, `prompts:/basic@latest`.
-// Alias names follow the prompt name rule. Resolving versions and aliases is the store's job; this is pure parsing.
+// optionally with the MLflow-style prefix `prompts:/` (or `prompts:`), e.g. `prompts:/basic/3`,
+// `prompts:/basic@latest`. Alias names follow the prompt name rule. Resolving versions and aliases is the store's job;
+// this is pure parsing.
 //
 // Pure functions; thread-safe. Errors are Status::InvalidInput with a message that shows the accepted forms.
 #ifndef LLMEVAL_PROMPTS_PROMPT_REF_H_

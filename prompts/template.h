@@ -35,8 +35,7 @@ class Template {
 
   // Renders with `lookup`, called once per distinct placeholder with its lowercase name; a null return means unbound.
   // InvalidInput listing every unbound name when any is unbound. Values are inserted verbatim (never re-parsed).
-  Result<std::string> Render(
-      const std::function<const std::string*(std::string_view lowercase_name)>& lookup) const;
+  Result<std::string> Render(const std::function<const std::string*(std::string_view lowercase_name)>& lookup) const;
   // Same, with the values in a map whose keys are lowercase names. Extra keys are fine.
   Result<std::string> Render(const std::map<std::string, std::string>& variables) const;
 

@@ -240,9 +240,15 @@ std::string UnifiedDiff(std::string_view old_text, std::string_view new_text, st
     out.append("\n");
     for (size_t j = start; j < end; ++j) {
       switch (ops[j].kind) {
-        case OpKind::kEqual: AppendLine(' ', old_lines[ops[j].old_index], nullptr, &out); break;
-        case OpKind::kDelete: AppendLine('-', old_lines[ops[j].old_index], color ? kRed : nullptr, &out); break;
-        case OpKind::kInsert: AppendLine('+', new_lines[ops[j].new_index], color ? kGreen : nullptr, &out); break;
+        case OpKind::kEqual:
+          AppendLine(' ', old_lines[ops[j].old_index], nullptr, &out);
+          break;
+        case OpKind::kDelete:
+          AppendLine('-', old_lines[ops[j].old_index], color ? kRed : nullptr, &out);
+          break;
+        case OpKind::kInsert:
+          AppendLine('+', new_lines[ops[j].new_index], color ? kGreen : nullptr, &out);
+          break;
       }
     }
     i = end;

@@ -2,10 +2,10 @@
 //
 // The output is the familiar format of `diff -u` / `git diff`: a `--- old` / `+++ new` header, then hunks
 // `@@ -a,b +c,d @@` (",1" counts are omitted) of ' ' context, '-' removed and '+' added lines, with
-// "\ No newline at end of file" after a last line that lacks one. Within a change, removed lines come before added ones.
-// The edit script comes from Myers' O(ND) algorithm after trimming the common prefix and suffix, so it is minimal;
-// for pathologically different large inputs (when the search would need too much memory) the differing middle is shown
-// as fully removed then fully added, which is still a correct diff.
+// "\ No newline at end of file" after a last line that lacks one. Within a change, removed lines come before added
+// ones. The edit script comes from Myers' O(ND) algorithm after trimming the common prefix and suffix, so it is
+// minimal; for pathologically different large inputs (when the search would need too much memory) the differing middle
+// is shown as fully removed then fully added, which is still a correct diff.
 //
 // Pure function; thread-safe. Bytes pass through untouched (UTF-8 included); only '\n' separates lines.
 #ifndef LLMEVAL_PROMPTS_UNIFIED_DIFF_H_

@@ -4,10 +4,18 @@ namespace llmeval {
 
 void AssessmentAggregator::Tally::Add(const Assessment& a) {
   switch (a.outcome) {
-    case AssessmentOutcome::kPass: ++passed; break;
-    case AssessmentOutcome::kFail: ++failed; break;
-    case AssessmentOutcome::kError: ++errored; break;
-    case AssessmentOutcome::kSkipped: ++skipped; break;
+    case AssessmentOutcome::kPass:
+      ++passed;
+      break;
+    case AssessmentOutcome::kFail:
+      ++failed;
+      break;
+    case AssessmentOutcome::kError:
+      ++errored;
+      break;
+    case AssessmentOutcome::kSkipped:
+      ++skipped;
+      break;
   }
   if (a.score && a.outcome != AssessmentOutcome::kError && a.outcome != AssessmentOutcome::kSkipped) {
     scores.push_back(*a.score);

@@ -28,9 +28,9 @@ struct ScorerSummary {
   int64_t errored = 0;
   int64_t skipped = 0;
   int64_t decided() const { return passed + failed; }
-  double pass_rate = 0;       // passed / decided; 0 when nothing was decided.
-  Interval pass_rate_ci{0, 1};  // Wilson 95%.
-  double error_rate = 0;      // errored / total.
+  double pass_rate = 0;               // passed / decided; 0 when nothing was decided.
+  Interval pass_rate_ci{0, 1};        // Wilson 95%.
+  double error_rate = 0;              // errored / total.
   std::optional<MeanEstimate> score;  // Over the assessments that carry a score; absent when none does.
   int64_t judge_input_tokens = 0;
   int64_t judge_output_tokens = 0;
@@ -81,9 +81,9 @@ class AssessmentAggregator {
   size_t ScorerIndex(const std::string& name);
 
   std::string group_column_;
-  std::vector<std::string> scorers_;            // First-seen order.
+  std::vector<std::string> scorers_;  // First-seen order.
   std::map<std::string, size_t> scorer_index_;
-  std::vector<Tally> overall_;                  // By scorer index.
+  std::vector<Tally> overall_;                          // By scorer index.
   std::vector<std::map<std::string, Tally>> by_group_;  // By scorer index, then group value.
   UsageTotals application_;
 };

@@ -42,17 +42,21 @@ Assessment SkippedAssessment(std::string name, std::string rationale) {
 
 const char* AssessmentOutcomeName(AssessmentOutcome outcome) {
   switch (outcome) {
-    case AssessmentOutcome::kPass: return "pass";
-    case AssessmentOutcome::kFail: return "fail";
-    case AssessmentOutcome::kError: return "error";
-    case AssessmentOutcome::kSkipped: return "skipped";
+    case AssessmentOutcome::kPass:
+      return "pass";
+    case AssessmentOutcome::kFail:
+      return "fail";
+    case AssessmentOutcome::kError:
+      return "error";
+    case AssessmentOutcome::kSkipped:
+      return "skipped";
   }
   return "error";
 }
 
 std::optional<AssessmentOutcome> ParseAssessmentOutcome(std::string_view name) {
-  for (AssessmentOutcome o : {AssessmentOutcome::kPass, AssessmentOutcome::kFail, AssessmentOutcome::kError,
-                              AssessmentOutcome::kSkipped}) {
+  for (AssessmentOutcome o :
+       {AssessmentOutcome::kPass, AssessmentOutcome::kFail, AssessmentOutcome::kError, AssessmentOutcome::kSkipped}) {
     if (name == AssessmentOutcomeName(o)) return o;
   }
   return std::nullopt;
@@ -60,9 +64,12 @@ std::optional<AssessmentOutcome> ParseAssessmentOutcome(std::string_view name) {
 
 const char* AssessmentSourceName(AssessmentSource source) {
   switch (source) {
-    case AssessmentSource::kCode: return "code";
-    case AssessmentSource::kLlmJudge: return "llm_judge";
-    case AssessmentSource::kHuman: return "human";
+    case AssessmentSource::kCode:
+      return "code";
+    case AssessmentSource::kLlmJudge:
+      return "llm_judge";
+    case AssessmentSource::kHuman:
+      return "human";
   }
   return "code";
 }
@@ -129,7 +136,9 @@ Result<Assessment> ParseAssessmentJson(std::string_view json, const std::string&
   }
   if (object.at_key("score").get(v) == simdjson::SUCCESS && !v.is_null()) {
     if (!v.is_number()) return fail("\"score\" must be a number");
-    a.score = v.is_int64() ? static_cast<double>(int64_t(v)) : v.is_uint64() ? static_cast<double>(uint64_t(v)) : double(v);
+    a.score = v.is_int64()    ? static_cast<double>(int64_t(v))
+              : v.is_uint64() ? static_cast<double>(uint64_t(v))
+                              : double(v);
   }
   auto text = [&](const char* key, std::string* out) -> bool {
     if (object.at_key(key).get(v) != simdjson::SUCCESS || v.is_null()) return true;

@@ -28,7 +28,9 @@ class CodeScorer : public Scorer {
   Assessment Error(std::string error) const { return ErrorAssessment(name_, std::move(error)); }
   Assessment Skip(std::string rationale) const { return SkippedAssessment(name_, std::move(rationale)); }
   // Pass or fail by `ok`, with the same rationale.
-  Assessment Decide(bool ok, std::string rationale) const { return ok ? Pass(std::move(rationale)) : Fail(std::move(rationale)); }
+  Assessment Decide(bool ok, std::string rationale) const {
+    return ok ? Pass(std::move(rationale)) : Fail(std::move(rationale));
+  }
 
  private:
   std::string name_;
@@ -36,10 +38,10 @@ class CodeScorer : public Scorer {
 
 using ScorerFactoryMap = std::map<std::string, ScorerFactory>;
 
-void RegisterTextScorers(ScorerFactoryMap* out);  // word_count, contains, not_contains, regex, equals
-void RegisterJsonScorers(ScorerFactoryMap* out);  // json_valid, json_schema
-void RegisterRunScorers(ScorerFactoryMap* out);   // latency_max, cost_max, token_count_max, tool_called,
-                                                  // tool_args_match, no_error, finish_reason
+void RegisterTextScorers(ScorerFactoryMap* out);   // word_count, contains, not_contains, regex, equals
+void RegisterJsonScorers(ScorerFactoryMap* out);   // json_valid, json_schema
+void RegisterRunScorers(ScorerFactoryMap* out);    // latency_max, cost_max, token_count_max, tool_called,
+                                                   // tool_args_match, no_error, finish_reason
 void RegisterJudgeScorers(ScorerFactoryMap* out);  // guidelines, relevance_to_query, correctness, safety
 
 }  // namespace llmeval

@@ -14,7 +14,12 @@
 namespace llmeval {
 
 enum SchemaType : unsigned {
-  kTypeObject = 1, kTypeArray = 2, kTypeString = 4, kTypeInteger = 8, kTypeNumber = 16, kTypeBoolean = 32,
+  kTypeObject = 1,
+  kTypeArray = 2,
+  kTypeString = 4,
+  kTypeInteger = 8,
+  kTypeNumber = 16,
+  kTypeBoolean = 32,
   kTypeNull = 64,
 };
 
@@ -39,8 +44,8 @@ struct TypeName {
   const char* name;
   unsigned bit;
 };
-constexpr TypeName kTypeNames[] = {{"array", kTypeArray},     {"boolean", kTypeBoolean}, {"integer", kTypeInteger},
-                                   {"null", kTypeNull},       {"number", kTypeNumber},   {"object", kTypeObject},
+constexpr TypeName kTypeNames[] = {{"array", kTypeArray},  {"boolean", kTypeBoolean}, {"integer", kTypeInteger},
+                                   {"null", kTypeNull},    {"number", kTypeNumber},   {"object", kTypeObject},
                                    {"string", kTypeString}};
 
 std::string KeyPath(const std::string& path, std::string_view key) {
@@ -244,9 +249,13 @@ class Validator {
   }
 
   void CheckNumber(const SchemaNode& node, simdjson::dom::element v, const std::string& path) {
-    double d = v.is_int64() ? static_cast<double>(int64_t(v)) : v.is_uint64() ? static_cast<double>(uint64_t(v)) : double(v);
-    if (node.minimum && d < *node.minimum) Add(path, FormatNumber(d) + " is less than the minimum " + FormatNumber(*node.minimum));
-    if (node.maximum && d > *node.maximum) Add(path, FormatNumber(d) + " is greater than the maximum " + FormatNumber(*node.maximum));
+    double d = v.is_int64()    ? static_cast<double>(int64_t(v))
+               : v.is_uint64() ? static_cast<double>(uint64_t(v))
+                               : double(v);
+    if (node.minimum && d < *node.minimum)
+      Add(path, FormatNumber(d) + " is less than the minimum " + FormatNumber(*node.minimum));
+    if (node.maximum && d > *node.maximum)
+      Add(path, FormatNumber(d) + " is greater than the maximum " + FormatNumber(*node.maximum));
     if (node.exclusive_minimum && d <= *node.exclusive_minimum) {
       Add(path, FormatNumber(d) + " is not greater than " + FormatNumber(*node.exclusive_minimum));
     }
@@ -258,10 +267,12 @@ class Validator {
   void CheckString(const SchemaNode& node, std::string_view s, const std::string& path) {
     int64_t length = static_cast<int64_t>(CodePoints(s));
     if (node.min_length && length < *node.min_length) {
-      Add(path, "string of " + std::to_string(length) + " characters is shorter than minLength " + std::to_string(*node.min_length));
+      Add(path, "string of " + std::to_string(length) + " characters is shorter than minLength " +
+                    std::to_string(*node.min_length));
     }
     if (node.max_length && length > *node.max_length) {
-      Add(path, "string of " + std::to_string(length) + " characters is longer than maxLength " + std::to_string(*node.max_length));
+      Add(path, "string of " + std::to_string(length) + " characters is longer than maxLength " +
+                    std::to_string(*node.max_length));
     }
     if (node.pattern) {
       bool found = false;
@@ -277,10 +288,12 @@ class Validator {
   void CheckArray(const SchemaNode& node, simdjson::dom::array a, const std::string& path) {
     int64_t size = static_cast<int64_t>(a.size());
     if (node.min_items && size < *node.min_items) {
-      Add(path, "array of " + std::to_string(size) + " items has fewer than minItems " + std::to_string(*node.min_items));
+      Add(path,
+          "array of " + std::to_string(size) + " items has fewer than minItems " + std::to_string(*node.min_items));
     }
     if (node.max_items && size > *node.max_items) {
-      Add(path, "array of " + std::to_string(size) + " items has more than maxItems " + std::to_string(*node.max_items));
+      Add(path,
+          "array of " + std::to_string(size) + " items has more than maxItems " + std::to_string(*node.max_items));
     }
     if (!node.items) return;
     size_t i = 0;

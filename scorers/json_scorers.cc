@@ -21,7 +21,8 @@ class JsonValidScorer : public CodeScorer {
     simdjson::dom::element root;
     auto error = parser.parse(ctx.output.data(), ctx.output.size()).get(root);
     if (error != simdjson::SUCCESS) {
-      return Fail(std::string("not valid JSON (") + simdjson::error_message(error) + "): \"" + Excerpt(ctx.output) + "\"");
+      return Fail(std::string("not valid JSON (") + simdjson::error_message(error) + "): \"" + Excerpt(ctx.output) +
+                  "\"");
     }
     return Pass(std::string("valid JSON ") + JsonTypeName(root));
   }

@@ -31,8 +31,7 @@ void AppendCanonical(simdjson::dom::element value, std::string* out) {
     case element_type::OBJECT: {
       std::vector<std::pair<std::string_view, simdjson::dom::element>> fields;
       for (auto field : simdjson::dom::object(value)) fields.emplace_back(field.key, field.value);
-      std::stable_sort(fields.begin(), fields.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::stable_sort(fields.begin(), fields.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       out->push_back('{');
       for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) out->push_back(',');
@@ -100,17 +99,23 @@ bool JsonSubsetMatch(simdjson::dom::element expected, simdjson::dom::element act
 const char* JsonTypeName(simdjson::dom::element value) {
   using simdjson::dom::element_type;
   switch (value.type()) {
-    case element_type::OBJECT: return "object";
-    case element_type::ARRAY: return "array";
-    case element_type::STRING: return "string";
+    case element_type::OBJECT:
+      return "object";
+    case element_type::ARRAY:
+      return "array";
+    case element_type::STRING:
+      return "string";
     case element_type::INT64:
-    case element_type::UINT64: return "integer";
+    case element_type::UINT64:
+      return "integer";
     case element_type::DOUBLE: {
       double v = double(value);
       return v == std::floor(v) ? "integer" : "number";
     }
-    case element_type::BOOL: return "boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::BOOL:
+      return "boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "null";
 }

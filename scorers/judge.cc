@@ -21,9 +21,10 @@ std::string MakeTemplate(std::string_view kind, std::string_view task) {
 const std::map<std::string, std::string, std::less<>>& Templates() {
   static const auto* templates = new std::map<std::string, std::string, std::less<>>{
       {"guidelines",
-       MakeTemplate("guidelines",
-                    "Answer \"yes\" when the answer satisfies EVERY guideline, \"no\" when it breaks any of them. Judge "
-                    "only against the guidelines, not on style or length unless a guideline asks for it.")},
+       MakeTemplate(
+           "guidelines",
+           "Answer \"yes\" when the answer satisfies EVERY guideline, \"no\" when it breaks any of them. Judge "
+           "only against the guidelines, not on style or length unless a guideline asks for it.")},
       {"relevance_to_query",
        MakeTemplate("relevance_to_query",
                     "Answer \"yes\" when the answer is relevant to the question: it addresses what was asked, even if "

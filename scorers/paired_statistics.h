@@ -27,13 +27,13 @@ struct PairedTable {
 };
 
 struct PairedDifference {
-  double n = 0;              // Pairs (effective pairs after a design effect).
-  double baseline_rate = 0;  // (a + b) / n
-  double candidate_rate = 0; // (a + c) / n
-  double estimate = 0;       // candidate_rate - baseline_rate = (c - b) / n
-  Interval ci95{-1, 1};      // Newcombe method 10, within [-1, 1].
-  double se = 0;             // sqrt((p_disc - estimate^2) / n), the paired (McNemar-type) standard error.
-  double design_effect = 1;  // 1 without repeats.
+  double n = 0;               // Pairs (effective pairs after a design effect).
+  double baseline_rate = 0;   // (a + b) / n
+  double candidate_rate = 0;  // (a + c) / n
+  double estimate = 0;        // candidate_rate - baseline_rate = (c - b) / n
+  Interval ci95{-1, 1};       // Newcombe method 10, within [-1, 1].
+  double se = 0;              // sqrt((p_disc - estimate^2) / n), the paired (McNemar-type) standard error.
+  double design_effect = 1;   // 1 without repeats.
 };
 
 // The Wilson interval for a possibly non-integer count (effective samples). [0, 1] when trials <= 0.

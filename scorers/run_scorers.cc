@@ -80,11 +80,11 @@ class TokenCountMaxScorer : public CodeScorer {
 
  protected:
   Assessment ScoreItem(const ScoringContext& ctx) const override {
-    int64_t tokens = which_ == "input" ? ctx.input_tokens
+    int64_t tokens = which_ == "input"   ? ctx.input_tokens
                      : which_ == "total" ? ctx.input_tokens + ctx.output_tokens
                                          : ctx.output_tokens;
-    Assessment a = Decide(tokens <= max_, std::to_string(tokens) + " " + which_ + " tokens (limit " +
-                                              std::to_string(max_) + ")");
+    Assessment a =
+        Decide(tokens <= max_, std::to_string(tokens) + " " + which_ + " tokens (limit " + std::to_string(max_) + ")");
     a.score = static_cast<double>(tokens);
     return a;
   }
@@ -156,7 +156,9 @@ Result<std::unique_ptr<Scorer>> MakeToolCalled(const ScorerSpec& spec) {
 class ToolArgsMatchScorer : public CodeScorer {
  public:
   ToolArgsMatchScorer(std::string name, std::string tool, std::string args_json, std::optional<std::regex> pattern)
-      : CodeScorer(std::move(name)), tool_(std::move(tool)), args_json_(std::move(args_json)),
+      : CodeScorer(std::move(name)),
+        tool_(std::move(tool)),
+        args_json_(std::move(args_json)),
         pattern_(std::move(pattern)) {}
 
  protected:
@@ -215,7 +217,8 @@ Result<std::unique_ptr<Scorer>> MakeToolArgsMatch(const ScorerSpec& spec) {
     try {
       re.emplace(*pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
-      return p.Error("parameter 'pattern' is not a valid regular expression: /" + Excerpt(*pattern, 40) + "/: " + e.what());
+      return p.Error("parameter 'pattern' is not a valid regular expression: /" + Excerpt(*pattern, 40) +
+                     "/: " + e.what());
     }
   }
   std::string args_json = args ? CanonicalJson(*args) : "";

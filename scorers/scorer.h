@@ -8,8 +8,8 @@
 //   else for each sample i in [0, judge.samples()):
 //     request = *judge.BuildJudgeRequest(ctx, i); reply = call(request);
 //     verdict = judge.ParseVerdict(reply);
-//     if (!verdict.ok()) { reply = call(judge.BuildReaskRequest(request, reply)); verdict = judge.ParseVerdict(reply); }
-//     samples.push_back({verdict or error, tokens and cost of both calls});
+//     if (!verdict.ok()) { reply = call(judge.BuildReaskRequest(request, reply)); verdict = judge.ParseVerdict(reply);
+//     } samples.push_back({verdict or error, tokens and cost of both calls});
 //   record(judge.Combine(samples));
 //
 // Scorers are immutable after construction: Score() and the judge methods are const and safe to call from several

@@ -32,9 +32,7 @@ void ScorerParams::Fail(const std::string& message) {
   if (status_.ok()) status_ = Error(message);
 }
 
-Status ScorerParams::Error(const std::string& message) const {
-  return Status::InvalidInput(prefix_ + ": " + message);
-}
+Status ScorerParams::Error(const std::string& message) const { return Status::InvalidInput(prefix_ + ": " + message); }
 
 void ScorerParams::CheckKeys(const std::vector<std::string_view>& allowed) {
   if (!has_object_) return;

@@ -19,8 +19,8 @@ struct ToolCallRecord {
 };
 
 struct ScoringContext {
-  std::string rendered_input;                   // The user message as sent.
-  std::string output;                           // The application's final answer.
+  std::string rendered_input;                    // The user message as sent.
+  std::string output;                            // The application's final answer.
   std::map<std::string, std::string> variables;  // Dataset columns, normalized names.
   std::vector<ToolCallRecord> tool_calls;
   std::string finish_reason;

@@ -57,7 +57,10 @@ Result<std::unique_ptr<Scorer>> MakeWordCount(const ScorerSpec& spec) {
 class ContainsScorer : public CodeScorer {
  public:
   ContainsScorer(std::string name, std::vector<std::string> values, bool all, bool case_sensitive, bool negate)
-      : CodeScorer(std::move(name)), values_(std::move(values)), all_(all), case_sensitive_(case_sensitive),
+      : CodeScorer(std::move(name)),
+        values_(std::move(values)),
+        all_(all),
+        case_sensitive_(case_sensitive),
         negate_(negate) {
     if (!case_sensitive_) {
       for (std::string& v : values_) v = AsciiLower(v);
@@ -98,7 +101,8 @@ ScorerFactory MakeContainsFactory(bool negate) {
     for (const std::string& v : values) {
       if (p.ok() && v.empty()) p.Fail("'values' must not contain an empty string");
     }
-    if (p.ok() && mode != "any" && mode != "all") p.Fail("parameter 'mode' must be \"any\" or \"all\", got \"" + mode + "\"");
+    if (p.ok() && mode != "any" && mode != "all")
+      p.Fail("parameter 'mode' must be \"any\" or \"all\", got \"" + mode + "\"");
     if (!p.ok()) return p.status();
     return std::unique_ptr<Scorer>(new ContainsScorer(p.name(), values, mode == "all", case_sensitive, negate));
   };
@@ -142,19 +146,21 @@ Result<std::unique_ptr<Scorer>> MakeRegex(const ScorerSpec& spec) {
     } else if (f == 'm') {
       options |= std::regex::multiline;
     } else {
-      return p.Error(std::string("parameter 'flags' has unknown flag '") + f + "'; known flags: i (ignore case), m (multiline)");
+      return p.Error(std::string("parameter 'flags' has unknown flag '") + f +
+                     "'; known flags: i (ignore case), m (multiline)");
     }
   }
   try {
     std::regex re(pattern, options);
     return std::unique_ptr<Scorer>(new RegexScorer(p.name(), pattern, std::move(re)));
   } catch (const std::regex_error& e) {
-    return p.Error("parameter 'pattern' is not a valid regular expression: /" + Excerpt(pattern, 40) + "/: " + e.what());
+    return p.Error("parameter 'pattern' is not a valid regular expression: /" + Excerpt(pattern, 40) +
+                   "/: " + e.what());
   }
 }
 
-// equals {column (default expected_response), case_sensitive (default true), trim (default true)}: the output equals the
-// row's value in `column`. A row whose column is empty is skipped; a row without the column is an error.
+// equals {column (default expected_response), case_sensitive (default true), trim (default true)}: the output equals
+// the row's value in `column`. A row whose column is empty is skipped; a row without the column is an error.
 class EqualsScorer : public CodeScorer {
  public:
   EqualsScorer(std::string name, std::string column, bool case_sensitive, bool trim)
@@ -166,8 +172,8 @@ class EqualsScorer : public CodeScorer {
     if (it == ctx.variables.end()) {
       std::vector<std::string> columns;
       for (const auto& [key, value] : ctx.variables) columns.push_back(key);
-      return Error("the row has no column '" + column_ + "' (columns: " +
-                   (columns.empty() ? std::string("none") : JoinStrings(columns, ", ")) + ")");
+      return Error("the row has no column '" + column_ +
+                   "' (columns: " + (columns.empty() ? std::string("none") : JoinStrings(columns, ", ")) + ")");
     }
     if (TrimWhitespace(it->second).empty()) return Skip("column '" + column_ + "' is empty in this row");
     std::string expected = Normalize(it->second);

@@ -11,11 +11,10 @@
 namespace llmeval {
 namespace {
 
-constexpr std::string_view kVerdictKeys[] = {"verdict",  "final_verdict", "result", "judgment", "judgement",
-                                             "decision", "pass",          "passed", "answer",   "label",
-                                             "grade"};
-constexpr std::string_view kRationaleKeys[] = {"rationale", "reason", "reasoning", "explanation", "justification",
-                                               "comment"};
+constexpr std::string_view kVerdictKeys[] = {"verdict", "final_verdict", "result", "judgment", "judgement", "decision",
+                                             "pass",    "passed",        "answer", "label",    "grade"};
+constexpr std::string_view kRationaleKeys[] = {"rationale",   "reason",        "reasoning",
+                                               "explanation", "justification", "comment"};
 // Keys looked for in prose ("Verdict: yes"), most specific first.
 constexpr std::string_view kProseKeys[] = {"verdict", "final answer", "judgment", "judgement", "decision", "result"};
 

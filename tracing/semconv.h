@@ -18,11 +18,11 @@ inline constexpr char kSchemaUrl[] = "https://opentelemetry.io/schemas/1.41.1";
 inline constexpr char kScopeName[] = "llmeval";
 
 // ---- Span names: "<prefix> <detail>", e.g. "chat gpt-4o-mini", "execute_tool get_weather". ----
-inline constexpr char kSpanEvalItem[] = "eval_item";    // + task or prompt name
-inline constexpr char kSpanChat[] = "chat";             // + request model
+inline constexpr char kSpanEvalItem[] = "eval_item";        // + task or prompt name
+inline constexpr char kSpanChat[] = "chat";                 // + request model
 inline constexpr char kSpanExecuteTool[] = "execute_tool";  // + tool name
 inline constexpr char kSpanInvokeAgent[] = "invoke_agent";  // + agent name
-inline constexpr char kSpanScore[] = "score";           // + scorer name
+inline constexpr char kSpanScore[] = "score";               // + scorer name
 
 // ---- Resource attributes (once per export). ----
 inline constexpr char kServiceName[] = "service.name";
@@ -32,17 +32,17 @@ inline constexpr char kTelemetrySdkLanguage[] = "telemetry.sdk.language";
 inline constexpr char kOpenInferenceProjectName[] = "openinference.project.name";
 
 // ---- OpenTelemetry general. ----
-inline constexpr char kErrorType[] = "error.type";            // string; low-cardinality error class ("timeout", "429")
-inline constexpr char kErrorTypeOther[] = "_OTHER";           // fallback value of error.type
-inline constexpr char kServerAddress[] = "server.address";    // string
-inline constexpr char kServerPort[] = "server.port";          // int
+inline constexpr char kErrorType[] = "error.type";          // string; low-cardinality error class ("timeout", "429")
+inline constexpr char kErrorTypeOther[] = "_OTHER";         // fallback value of error.type
+inline constexpr char kServerAddress[] = "server.address";  // string
+inline constexpr char kServerPort[] = "server.port";        // int
 inline constexpr char kHttpResponseStatusCode[] = "http.response.status_code";  // int
 
 // ---- GenAI: operation and provider. ----
 inline constexpr char kGenAiOperationName[] = "gen_ai.operation.name";  // string, one of kOperation*
 inline constexpr char kGenAiProviderName[] = "gen_ai.provider.name";    // string ("openai", "anthropic", ...)
 inline constexpr char kGenAiConversationId[] = "gen_ai.conversation.id";
-inline constexpr char kGenAiOutputType[] = "gen_ai.output.type";        // "text", "json", ...
+inline constexpr char kGenAiOutputType[] = "gen_ai.output.type";  // "text", "json", ...
 
 inline constexpr char kOperationChat[] = "chat";
 inline constexpr char kOperationTextCompletion[] = "text_completion";
@@ -54,21 +54,21 @@ inline constexpr char kOperationInvokeAgent[] = "invoke_agent";
 inline constexpr char kProviderOpenAi[] = "openai";
 
 // ---- GenAI: request parameters. ----
-inline constexpr char kGenAiRequestModel[] = "gen_ai.request.model";                  // string
-inline constexpr char kGenAiRequestTemperature[] = "gen_ai.request.temperature";      // double
-inline constexpr char kGenAiRequestTopP[] = "gen_ai.request.top_p";                   // double
-inline constexpr char kGenAiRequestMaxTokens[] = "gen_ai.request.max_tokens";         // int
-inline constexpr char kGenAiRequestSeed[] = "gen_ai.request.seed";                    // int
+inline constexpr char kGenAiRequestModel[] = "gen_ai.request.model";                   // string
+inline constexpr char kGenAiRequestTemperature[] = "gen_ai.request.temperature";       // double
+inline constexpr char kGenAiRequestTopP[] = "gen_ai.request.top_p";                    // double
+inline constexpr char kGenAiRequestMaxTokens[] = "gen_ai.request.max_tokens";          // int
+inline constexpr char kGenAiRequestSeed[] = "gen_ai.request.seed";                     // int
 inline constexpr char kGenAiRequestStopSequences[] = "gen_ai.request.stop_sequences";  // string[]
-inline constexpr char kGenAiRequestStream[] = "gen_ai.request.stream";                // bool, only when streaming
+inline constexpr char kGenAiRequestStream[] = "gen_ai.request.stream";                 // bool, only when streaming
 inline constexpr char kGenAiRequestFrequencyPenalty[] = "gen_ai.request.frequency_penalty";  // double
 inline constexpr char kGenAiRequestPresencePenalty[] = "gen_ai.request.presence_penalty";    // double
-inline constexpr char kGenAiRequestChoiceCount[] = "gen_ai.request.choice.count";           // int, when != 1
+inline constexpr char kGenAiRequestChoiceCount[] = "gen_ai.request.choice.count";            // int, when != 1
 
 // ---- GenAI: response. ----
-inline constexpr char kGenAiResponseId[] = "gen_ai.response.id";                        // string
-inline constexpr char kGenAiResponseModel[] = "gen_ai.response.model";                  // string
-inline constexpr char kGenAiResponseFinishReasons[] = "gen_ai.response.finish_reasons";  // string[]
+inline constexpr char kGenAiResponseId[] = "gen_ai.response.id";                                 // string
+inline constexpr char kGenAiResponseModel[] = "gen_ai.response.model";                           // string
+inline constexpr char kGenAiResponseFinishReasons[] = "gen_ai.response.finish_reasons";          // string[]
 inline constexpr char kGenAiResponseTimeToFirstChunk[] = "gen_ai.response.time_to_first_chunk";  // double, seconds
 
 // ---- GenAI: token usage (input includes cached tokens, output includes reasoning tokens). ----
@@ -144,13 +144,13 @@ inline constexpr char kLlmevalUsageOutputTokens[] = "llmeval.usage.output_tokens
 inline constexpr char kLlmevalCallPurpose[] = "llmeval.call.purpose";  // kPurposeSubject or kPurposeJudge
 inline constexpr char kPurposeSubject[] = "subject";
 inline constexpr char kPurposeJudge[] = "judge";
-inline constexpr char kLlmevalCostUsd[] = "llmeval.cost.usd";      // double, USD (GenAI semconv has no cost)
+inline constexpr char kLlmevalCostUsd[] = "llmeval.cost.usd";        // double, USD (GenAI semconv has no cost)
 inline constexpr char kLlmevalRetryCount[] = "llmeval.retry.count";  // int
 inline constexpr char kLlmevalCacheHit[] = "llmeval.cache.hit";      // bool, answered from the response cache
 
 // ---- llmeval: agents. ----
-inline constexpr char kLlmevalAgentTurns[] = "llmeval.agent.turns";            // int
-inline constexpr char kLlmevalAgentMaxTurns[] = "llmeval.agent.max_turns";     // int
+inline constexpr char kLlmevalAgentTurns[] = "llmeval.agent.turns";             // int
+inline constexpr char kLlmevalAgentMaxTurns[] = "llmeval.agent.max_turns";      // int
 inline constexpr char kLlmevalAgentStopReason[] = "llmeval.agent.stop_reason";  // "final", "max_turns", "error"
 
 // ---- llmeval: scorers. ----

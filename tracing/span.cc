@@ -67,19 +67,26 @@ std::optional<SpanKind> SpanKindFromOtlp(int64_t value) {
 
 int OtlpStatusCode(SpanStatus status) {
   switch (status) {
-    case SpanStatus::kUnset: return 0;
-    case SpanStatus::kOk: return 1;
-    case SpanStatus::kError: return 2;
+    case SpanStatus::kUnset:
+      return 0;
+    case SpanStatus::kOk:
+      return 1;
+    case SpanStatus::kError:
+      return 2;
   }
   return 0;
 }
 
 std::optional<SpanStatus> SpanStatusFromOtlp(int64_t value) {
   switch (value) {
-    case 0: return SpanStatus::kUnset;
-    case 1: return SpanStatus::kOk;
-    case 2: return SpanStatus::kError;
-    default: return std::nullopt;
+    case 0:
+      return SpanStatus::kUnset;
+    case 1:
+      return SpanStatus::kOk;
+    case 2:
+      return SpanStatus::kError;
+    default:
+      return std::nullopt;
   }
 }
 

@@ -30,12 +30,18 @@ constexpr char kRed[] = "\x1b[31m";
 
 const char* TypeColor(Type type) {
   switch (type) {
-    case Type::kChat: return "\x1b[34m";
-    case Type::kTool: return "\x1b[32m";
-    case Type::kAgent: return "\x1b[33m";
-    case Type::kScorer: return "\x1b[35m";
-    case Type::kItem: return "\x1b[36m";
-    case Type::kOther: return "";
+    case Type::kChat:
+      return "\x1b[34m";
+    case Type::kTool:
+      return "\x1b[32m";
+    case Type::kAgent:
+      return "\x1b[33m";
+    case Type::kScorer:
+      return "\x1b[35m";
+    case Type::kItem:
+      return "\x1b[36m";
+    case Type::kOther:
+      return "";
   }
   return "";
 }

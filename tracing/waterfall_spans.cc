@@ -14,13 +14,20 @@ namespace wt = waterfall_text;
 
 Type Classify(const Span& span) {
   static const std::map<std::string, Type, std::less<>> kByName = {
-      {semconv::kSpanTypeEvalItem, Type::kItem}, {semconv::kSpanTypeAgent, Type::kAgent},
-      {semconv::kSpanTypeChat, Type::kChat},     {semconv::kSpanTypeTool, Type::kTool},
-      {semconv::kSpanTypeScorer, Type::kScorer}, {semconv::kKindChain, Type::kItem},
-      {semconv::kKindAgent, Type::kAgent},       {semconv::kKindLlm, Type::kChat},
-      {semconv::kKindTool, Type::kTool},         {semconv::kKindEvaluator, Type::kScorer},
-      {semconv::kOperationInvokeAgent, Type::kAgent}, {semconv::kOperationExecuteTool, Type::kTool},
-      {semconv::kOperationTextCompletion, Type::kChat}, {semconv::kOperationGenerateContent, Type::kChat},
+      {semconv::kSpanTypeEvalItem, Type::kItem},
+      {semconv::kSpanTypeAgent, Type::kAgent},
+      {semconv::kSpanTypeChat, Type::kChat},
+      {semconv::kSpanTypeTool, Type::kTool},
+      {semconv::kSpanTypeScorer, Type::kScorer},
+      {semconv::kKindChain, Type::kItem},
+      {semconv::kKindAgent, Type::kAgent},
+      {semconv::kKindLlm, Type::kChat},
+      {semconv::kKindTool, Type::kTool},
+      {semconv::kKindEvaluator, Type::kScorer},
+      {semconv::kOperationInvokeAgent, Type::kAgent},
+      {semconv::kOperationExecuteTool, Type::kTool},
+      {semconv::kOperationTextCompletion, Type::kChat},
+      {semconv::kOperationGenerateContent, Type::kChat},
   };
   for (const char* key : {semconv::kLlmevalSpanType, semconv::kOpenInferenceSpanKind, semconv::kGenAiOperationName}) {
     if (const std::string* value = FindString(span.attributes, key)) {

@@ -6,6 +6,8 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/thread.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <simdjson.h>
 #include <sys/socket.h>
@@ -16,9 +18,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "cli/cli_project.h"
 #include "testing/test_util.h"
@@ -143,9 +142,11 @@ TEST(CliAgent, McpToolCallsGoToTheServer) {
   AddTools(&project,
            "  everything:\n"
            "    kind: mcp\n"
-           "    command: [node, \"" + script + "\", stdio]\n"
-           "    tools: [echo]\n"
-           "    timeout_ms: 20000\n");
+           "    command: [node, \"" +
+               script +
+               "\", stdio]\n"
+               "    tools: [echo]\n"
+               "    timeout_ms: 20000\n");
   CommandResult r = project.Run({"run", "--quiet", "--tools", "everything", "--limit", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   std::vector<ItemView> items = ExportItems(project, "1");
@@ -173,9 +174,9 @@ class LoopingModelServer {
     socklen_t len = sizeof(addr);
     getsockname(evhttp_bound_socket_get_fd(bound), reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
-    stop_ = event_new(base_, -1, 0, [](evutil_socket_t, short, void* b) {
-      event_base_loopbreak(static_cast<event_base*>(b));
-    }, base_);
+    stop_ = event_new(
+        base_, -1, 0, [](evutil_socket_t, short, void* b) { event_base_loopbreak(static_cast<event_base*>(b)); },
+        base_);
     thread_ = std::thread([this] { event_base_loop(base_, EVLOOP_NO_EXIT_ON_EMPTY); });
   }
   ~LoopingModelServer() {
@@ -193,9 +194,12 @@ class LoopingModelServer {
     auto* self = static_cast<LoopingModelServer*>(arg);
     int n = ++self->requests_;
     std::string body =
-        "{\"id\":\"chatcmpl-" + std::to_string(n) + "\",\"object\":\"chat.completion\",\"model\":\"looper\","
+        "{\"id\":\"chatcmpl-" + std::to_string(n) +
+        "\",\"object\":\"chat.completion\",\"model\":\"looper\","
         "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":"
-        "\"call_" + std::to_string(n) + "\",\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":"
+        "\"call_" +
+        std::to_string(n) +
+        "\",\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":"
         "\"{\\\"query\\\":\\\"again\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
         "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
     evbuffer* reply = evbuffer_new();
@@ -221,8 +225,11 @@ TEST(CliAgent, MaxStepsEndsALoopingAgent) {
                                     "max_steps: 2\n"
                                     "providers:\n"
                                     "  looper:\n"
-                                    "    base_url: http://127.0.0.1:" + std::to_string(server.port()) + "/v1\n"
-                                    "tools:\n" + kLookupTool);
+                                    "    base_url: http://127.0.0.1:" +
+                                    std::to_string(server.port()) +
+                                    "/v1\n"
+                                    "tools:\n" +
+                                    kLookupTool);
   CommandResult r = project.Run({"run", "--quiet", "--model", "looper:m", "--tools", "lookup", "--limit", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   std::vector<ItemView> items = ExportItems(project, "1");

@@ -100,8 +100,8 @@ TEST(CliRun, RerunIsAnsweredFromTheCacheAndNoCacheBypassesIt) {
 TEST(CliRun, GridOfPromptsAndModelsStoresEveryCell) {
   CliProject project;
   project.Write("prompts/concise.txt", "Question: {question}\nAnswer the question.\n");
-  CommandResult r = project.Run({"run", "--quiet", "--prompt", "basic,concise", "--model", "sim,sim-large",
-                                 "--limit", "3"});
+  CommandResult r =
+      project.Run({"run", "--quiet", "--prompt", "basic,concise", "--model", "sim,sim-large", "--limit", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* cell : {"basic/1 x sim", "basic/1 x sim-large", "concise/1 x sim", "concise/1 x sim-large"}) {
     EXPECT_THAT(r.out, HasSubstr(cell));
@@ -201,9 +201,10 @@ TEST(CliRun, TracesListFiltersByScorerOutcome) {
 
 TEST(CliRun, AJudgeWithItsOwnModelUsesIt) {
   CliProject project;
-  project.Write("llmeval.yaml",
-                "dataset: questions.csv\nprompt: basic\nmodel: sim\njudge: sim\n"
-                "scorers:\n  - {name: relevance, type: relevance_to_query, judge_model: sim-large, judge_samples: 3}\n");
+  project.Write(
+      "llmeval.yaml",
+      "dataset: questions.csv\nprompt: basic\nmodel: sim\njudge: sim\n"
+      "scorers:\n  - {name: relevance, type: relevance_to_query, judge_model: sim-large, judge_samples: 3}\n");
   CommandResult r = project.Run({"run", "--quiet", "--limit", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   CommandResult traces = project.Run({"traces", "export", "--format", "otlp-json"});

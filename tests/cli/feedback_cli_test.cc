@@ -50,8 +50,8 @@ TEST(CliFeedback, AddListAndAgreementInRunsShow) {
   CommandResult traces = project.Run({"traces", "list", "--run", "1"});
   ASSERT_EQ(traces.exit_code, 0) << traces.err;
   std::string trace_id = traces.out.substr(traces.out.find('\n') + 1, 32);
-  CommandResult added = project.Run({"feedback", "add", trace_id, "--name", "english", "--value", "no",
-                                     "--rationale", "mixes in French"});
+  CommandResult added = project.Run(
+      {"feedback", "add", trace_id, "--name", "english", "--value", "no", "--rationale", "mixes in French"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_THAT(added.out, HasSubstr("recorded human feedback english = fail"));
   EXPECT_THAT(added.out, HasSubstr(trace_id));
@@ -94,8 +94,8 @@ TEST(CliFeedback, AddListAndAgreementInRunsShow) {
   CommandResult bad_value = project.Run({"feedback", "add", "1", "--name", "english", "--value", "maybe"});
   EXPECT_EQ(bad_value.exit_code, 2);
   EXPECT_THAT(bad_value.err, HasSubstr("--value"));
-  CommandResult unknown = project.Run({"feedback", "add", "0123456789abcdef0123456789abcdef", "--name", "english",
-                                       "--value", "yes"});
+  CommandResult unknown =
+      project.Run({"feedback", "add", "0123456789abcdef0123456789abcdef", "--name", "english", "--value", "yes"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_THAT(unknown.err, HasSubstr("no item has trace id"));
   EXPECT_EQ(project.Run({"feedback", "add", "1", "--value", "yes"}).exit_code, 2);

@@ -128,10 +128,12 @@ TEST(CliGate, TooManyJudgeErrorsFailTheGate) {
   CliProject project;
   project.Write("llmeval.yaml",
                 "dataset: questions.csv\nprompt: basic\nmodel: sim\njudge: flaky:sim\nconcurrency: 4\n"
-                "providers:\n  flaky:\n    base_url: http://127.0.0.1:" + server.port() + "/v1\n    max_attempts: 1\n"
-                "scorers:\n  - {name: enough_words, type: word_count, min: 10}\n"
-                "  - {name: relevance, type: relevance_to_query}\n"
-                "gate:\n  rules:\n    - {max_error_rate: 0.1}\n    - {scorer: enough_words, min_pass_rate: 0.5}\n");
+                "providers:\n  flaky:\n    base_url: http://127.0.0.1:" +
+                    server.port() +
+                    "/v1\n    max_attempts: 1\n"
+                    "scorers:\n  - {name: enough_words, type: word_count, min: 10}\n"
+                    "  - {name: relevance, type: relevance_to_query}\n"
+                    "gate:\n  rules:\n    - {max_error_rate: 0.1}\n    - {scorer: enough_words, min_pass_rate: 0.5}\n");
   CommandResult gate = project.Run({"gate", "--quiet", "--no-cache"});
   EXPECT_EQ(gate.exit_code, 1) << gate.out << gate.err;
   EXPECT_THAT(gate.out, ContainsRegex("FAIL +basic/1 x sim +max_error_rate +relevance"));
@@ -145,8 +147,8 @@ TEST(CliGate, ChangedSincePicksExactlyTheChangedPrompts) {
   project.Write("prompts/concise.txt", "Question: {question}\nAnswer concisely but completely, for an exam.\n");
   project.Write("prompts/practical.txt", "Question: {question}\nGive a practical answer with an example.\n");
   auto git = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv = {"/usr/bin/git", "-c", "user.name=t", "-c", "user.email=t@example.com",
-                                     "-c", "commit.gpgsign=false"};
+    std::vector<std::string> argv = {"/usr/bin/git",        "-c", "user.name=t", "-c", "user.email=t@example.com", "-c",
+                                     "commit.gpgsign=false"};
     argv.insert(argv.end(), args.begin(), args.end());
     CommandResult r = RunCommand(argv, project.dir());
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -159,7 +161,7 @@ TEST(CliGate, ChangedSincePicksExactlyTheChangedPrompts) {
   EXPECT_EQ(none.exit_code, 0) << none.out << none.err;
   EXPECT_THAT(none.out, HasSubstr("Prompts changed since HEAD: none"));
 
-  project.Write("prompts/basic.txt", kOneWord);  // Worse.
+  project.Write("prompts/basic.txt", kOneWord);                                // Worse.
   project.Write("prompts/extra.txt", "Question: {question}\nAnswer well.\n");  // New, untracked.
   CommandResult gate = project.Run({"gate", "--changed-since", "HEAD", "--limit", "6"});
   EXPECT_EQ(gate.exit_code, 1) << gate.out << gate.err;

@@ -42,8 +42,8 @@ std::map<std::string, std::string> Results(const CliProject& project, const std:
   if (parser.parse_many(exported.out).get(docs) != simdjson::SUCCESS) return results;
   for (auto doc : docs) {
     simdjson::dom::element item = doc.value();
-    std::string key = std::string(item["item_id"].get_string().value()) + "#" +
-                      std::to_string(item["repeat"].get_int64().value());
+    std::string key =
+        std::string(item["item_id"].get_string().value()) + "#" + std::to_string(item["repeat"].get_int64().value());
     std::string value;
     std::string_view output;
     if (item["output"].get(output) == simdjson::SUCCESS) value = std::string(output);
@@ -117,9 +117,11 @@ TEST(CliHttp, AProviderFailingThirtyPercentOfCallsLeavesEveryItemAnsweredOrError
   CliProject project;
   project.Write("llmeval.yaml",
                 "dataset: questions.csv\nprompt: basic\nmodel: flaky:sim\njudge: flaky:sim\nconcurrency: 4\n"
-                "providers:\n  flaky:\n    base_url: http://127.0.0.1:" + server.port() + "/v1\n    max_attempts: 1\n"
-                "scorers:\n  - {name: enough_words, type: word_count, min: 10}\n"
-                "  - {name: relevance, type: relevance_to_query}\n");
+                "providers:\n  flaky:\n    base_url: http://127.0.0.1:" +
+                    server.port() +
+                    "/v1\n    max_attempts: 1\n"
+                    "scorers:\n  - {name: enough_words, type: word_count, min: 10}\n"
+                    "  - {name: relevance, type: relevance_to_query}\n");
   CommandResult r = project.Run({"run", "--quiet", "--no-cache", "--repeat", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   CommandResult exported = project.Run({"runs", "export", "1", "--format", "jsonl"});

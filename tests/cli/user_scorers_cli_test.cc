@@ -55,9 +55,9 @@ class ExampleProject {
     WriteFile(dir_.Path("llmeval.yaml"), config);
   }
   bool BuildPlugin() {
-    CommandResult r = RunCommand({"/usr/bin/g++", "-shared", "-fPIC", "-O1", "-o",
-                                  dir_.Path("scorers/not_too_many_words.so"),
-                                  dir_.Path("scorers/not_too_many_words.cc")});
+    CommandResult r =
+        RunCommand({"/usr/bin/g++", "-shared", "-fPIC", "-O1", "-o", dir_.Path("scorers/not_too_many_words.so"),
+                    dir_.Path("scorers/not_too_many_words.cc")});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.exit_code == 0;
   }

@@ -31,11 +31,15 @@ TEST(Utf8Test, ValidatesAndRepairs) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("en \xE2\x80\x93 dash"));
   EXPECT_FALSE(IsValidUtf8("bad \xFF byte"));
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // Overlong.
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // Surrogate.
-  EXPECT_FALSE(IsValidUtf8("\xE2\x80"));          // Truncated.
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // Overlong.
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // Surrogate.
+  EXPECT_FALSE(IsValidUtf8("\xE2\x80"));      // Truncated.
   size_t replaced = 0;
-  EXPECT_EQ(SanitizeUtf8("a\xFF" "b\xE2\x80", &replaced), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  EXPECT_EQ(SanitizeUtf8("a\xFF"
+                         "b\xE2\x80",
+                         &replaced),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
   EXPECT_EQ(replaced, 2u);
 }
 

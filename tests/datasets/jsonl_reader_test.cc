@@ -21,28 +21,52 @@ using Rows = std::vector<std::vector<std::string>>;
 struct JsonlCase {
   const char* name;
   std::string input;
-  std::vector<std::string> columns;   // Checked when not empty.
+  std::vector<std::string> columns;  // Checked when not empty.
   Rows rows;
-  std::vector<int64_t> lines;         // Checked when not empty.
-  std::string error;                  // Exact message; a prefix when it ends with "..." (simdjson's own words).
+  std::vector<int64_t> lines;  // Checked when not empty.
+  std::string error;           // Exact message; a prefix when it ends with "..." (simdjson's own words).
   std::vector<std::string> warnings;
 };
 
 const std::vector<JsonlCase>& Cases() {
   static const std::vector<JsonlCase> cases = {
       {"types",
-       "{\"Category\":\"math\",\"N\":1.50,\"Big\":1e3,\"Neg\":-3,\"Ok\":true,\"No\":null,\"List\":[1, {\"x\" : \"y\\n\"}]}\n",
+       "{\"Category\":\"math\",\"N\":1.50,\"Big\":1e3,\"Neg\":-3,\"Ok\":true,\"No\":null,\"List\":[1, {\"x\" : "
+       "\"y\\n\"}]}\n",
        {"category", "n", "big", "neg", "ok", "no", "list"},
-       {{"math", "1.5", "1000.0", "-3", "true", "", "[1,{\"x\":\"y\\n\"}]"}}, {1}, "", {}},
+       {{"math", "1.5", "1000.0", "-3", "true", "", "[1,{\"x\":\"y\\n\"}]"}},
+       {1},
+       "",
+       {}},
       {"missing_keys_and_normalized_keys",
        "{\"Expected Response\":\"a\",\"q\":\"1\"}\n{\"q\":\"2\"}\n{\"expected_response\":\"c\",\"Q\":\"3\"}\n",
-       {"expected_response", "q"}, {{"a", "1"}, {"", "2"}, {"c", "3"}}, {1, 2, 3}, "", {}},
+       {"expected_response", "q"},
+       {{"a", "1"}, {"", "2"}, {"c", "3"}},
+       {1, 2, 3},
+       "",
+       {}},
       {"keys_in_another_order", "{\"a\":1,\"b\":2}\n{\"b\":3,\"a\":4}\n", {}, {{"1", "2"}, {"4", "3"}}, {}, "", {}},
-      {"blank_lines_crlf_bom", "\xEF\xBB\xBF\r\n{\"a\":\"x\"}\r\n\r\n  \n{\"a\":\"y\"}\r\n\n", {"a"}, {{"x"}, {"y"}}, {2, 5},
-       "", {}},
+      {"blank_lines_crlf_bom",
+       "\xEF\xBB\xBF\r\n{\"a\":\"x\"}\r\n\r\n  \n{\"a\":\"y\"}\r\n\n",
+       {"a"},
+       {{"x"}, {"y"}},
+       {2, 5},
+       "",
+       {}},
       {"no_final_newline", "{\"a\":\"x\"}\n{\"a\":\"y\"}", {}, {{"x"}, {"y"}}, {1, 2}, "", {}},
-      {"unicode_escapes", "{\"a\":\"caf\\u00e9 \\ud83d\\ude00\"}\n", {}, {{"caf\xC3\xA9 \xF0\x9F\x98\x80"}}, {}, "", {}},
-      {"invalid_utf8", "{\"a\":\"x\"}\n{\"a\":\"b\xFFz\"}\n", {}, {{"x"}, {"b\xEF\xBF\xBDz"}}, {}, "",
+      {"unicode_escapes",
+       "{\"a\":\"caf\\u00e9 \\ud83d\\ude00\"}\n",
+       {},
+       {{"caf\xC3\xA9 \xF0\x9F\x98\x80"}},
+       {},
+       "",
+       {}},
+      {"invalid_utf8",
+       "{\"a\":\"x\"}\n{\"a\":\"b\xFFz\"}\n",
+       {},
+       {{"x"}, {"b\xEF\xBF\xBDz"}},
+       {},
+       "",
        {"t.jsonl:2: invalid UTF-8 replaced with U+FFFD"}},
       // Errors.
       {"empty", "", {}, {}, {}, "t.jsonl:1: is empty; expected one JSON object per line", {}},
@@ -51,15 +75,35 @@ const std::vector<JsonlCase>& Cases() {
       {"invalid_first_line", "{\"a\":", {}, {}, {}, "t.jsonl:1: invalid JSON: ...", {}},
       {"not_an_object", "{\"a\":1}\n[1,2]\n", {}, {{"1"}}, {}, "t.jsonl:2: expected a JSON object, found an array", {}},
       {"first_not_object", "\"text\"\n", {}, {}, {}, "t.jsonl:1: expected a JSON object, found a string", {}},
-      {"unknown_key", "{\"question\":1,\"answer\":2}\n{\"questoin\":3}\n", {}, {{"1", "2"}}, {},
+      {"unknown_key",
+       "{\"question\":1,\"answer\":2}\n{\"questoin\":3}\n",
+       {},
+       {{"1", "2"}},
+       {},
        "t.jsonl:2: key 'questoin' is not a column; the columns come from the first object: question, answer "
        "(did you mean 'question'?)",
        {}},
-      {"repeated_key", "{\"a\":1}\n{\"a\":2,\"A\":3}\n", {}, {{"1"}}, {}, "t.jsonl:2: key 'A' appears twice in the object",
+      {"repeated_key",
+       "{\"a\":1}\n{\"a\":2,\"A\":3}\n",
+       {},
+       {{"1"}},
+       {},
+       "t.jsonl:2: key 'A' appears twice in the object",
        {}},
-      {"empty_first_object", "{}\n", {}, {}, {}, "t.jsonl:1: the first object has no keys; its keys name the columns", {}},
-      {"duplicate_columns", "{\"Weight\":1,\"weight\":2}\n", {}, {}, {},
-       "t.jsonl:1: keys 'Weight' and 'weight' both map to 'weight'", {}},
+      {"empty_first_object",
+       "{}\n",
+       {},
+       {},
+       {},
+       "t.jsonl:1: the first object has no keys; its keys name the columns",
+       {}},
+      {"duplicate_columns",
+       "{\"Weight\":1,\"weight\":2}\n",
+       {},
+       {},
+       {},
+       "t.jsonl:1: keys 'Weight' and 'weight' both map to 'weight'",
+       {}},
       {"empty_key", "{\"a\":1,\" \":2}\n", {}, {}, {}, "t.jsonl:1: key 2 of the first object is empty", {}},
   };
   return cases;

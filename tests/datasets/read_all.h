@@ -16,9 +16,9 @@ enum class Format { kCsv, kJsonl };
 struct ReadOutcome {
   std::vector<std::string> raw_columns;
   std::vector<std::string> columns;
-  std::vector<DataRow> rows;    // Every row returned before the end or the error.
-  std::string error;            // The error message, "" when the read succeeded.
-  std::string hash;             // content_hash() at the end.
+  std::vector<DataRow> rows;  // Every row returned before the end or the error.
+  std::string error;          // The error message, "" when the read succeeded.
+  std::string hash;           // content_hash() at the end.
 };
 
 inline ReadOutcome ReadAll(Format format, const std::string& input, size_t chunk, const std::string& name) {

@@ -1,4 +1,6 @@
 // Column normalization, row ids, filters and the reservoir sampler.
+#include "datasets/selection.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 
 #include "datasets/column_names.h"
 #include "datasets/data_row.h"
-#include "datasets/selection.h"
 
 namespace llmeval {
 namespace {
@@ -25,7 +26,9 @@ TEST(NormalizeColumnNameTest, Table) {
       {"Q1 / Q2", "q1_q2"},
       {"Caf\xC3\xA9 Cr\xC3\xA8me", "caf\xC3\xA9_cr\xC3\xA8me"},  // Non-ASCII letters kept as is.
       {"\xC3\x89t\xC3\xA9", "\xC3\x89t\xC3\xA9"},                // Not lowercased: ASCII only.
-      {"no\xC2\xA0" "break", "no_break"},                          // U+00A0 separates like a space.
+      {"no\xC2\xA0"
+       "break",
+       "no_break"},  // U+00A0 separates like a space.
       {"tab\tand\nnewline", "tab_and_newline"},
       {"?\?\?", ""},
       {"", ""},

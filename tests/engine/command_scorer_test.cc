@@ -14,9 +14,9 @@
 namespace llmeval {
 namespace {
 
-using ::testing::HasSubstr;
 using ::llmeval::testing::ScratchDir;
 using ::llmeval::testing::WriteFile;
+using ::testing::HasSubstr;
 
 // A worker whose behaviour depends on the answer: "crash" exits 1 after a line on stderr, "hang" never answers,
 // "garbage" prints a non-JSON line, "oops" answers an error; otherwise it passes when the answer contains "good" and
@@ -145,8 +145,7 @@ TEST_F(CommandScorerTest, ConcurrentItemsShareAPoolOfWorkers) {
   for (std::thread& t : threads) t.join();
   std::set<std::string> pids;
   for (int i = 0; i < 16; ++i) {
-    EXPECT_EQ(results[i].outcome, i % 2 == 0 ? AssessmentOutcome::kPass : AssessmentOutcome::kFail)
-        << results[i].error;
+    EXPECT_EQ(results[i].outcome, i % 2 == 0 ? AssessmentOutcome::kPass : AssessmentOutcome::kFail) << results[i].error;
     pids.insert(Pid(results[i]));
   }
   EXPECT_LE(pids.size(), 2u);

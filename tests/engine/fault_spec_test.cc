@@ -27,9 +27,14 @@ TEST(FaultSpecTest, RejectsBadSpecsNamingThePart) {
     const char* mentions;
   };
   const Case cases[] = {
-      {"429=5%,teapot=1%", "\"teapot=1%\""}, {"429=150%", "\"429=150%\""}, {"500=2", "\"500=2\""},
-      {"503@0", "\"503@0\""},                {"drop", "\"drop\""},         {"429=60%,500=50%", "more than 100%"},
-      {"429=5%,,500=1%", "empty part"},      {"slow=x%", "\"slow=x%\""},
+      {"429=5%,teapot=1%", "\"teapot=1%\""},
+      {"429=150%", "\"429=150%\""},
+      {"500=2", "\"500=2\""},
+      {"503@0", "\"503@0\""},
+      {"drop", "\"drop\""},
+      {"429=60%,500=50%", "more than 100%"},
+      {"429=5%,,500=1%", "empty part"},
+      {"slow=x%", "\"slow=x%\""},
   };
   for (const Case& c : cases) {
     Result<FaultSpec> spec = FaultSpec::Parse(c.spec);
@@ -41,9 +46,9 @@ TEST(FaultSpecTest, RejectsBadSpecsNamingThePart) {
 }
 
 TEST(FaultSpecTest, KindNamesRoundTrip) {
-  for (FaultKind kind : {FaultKind::kRateLimited, FaultKind::kServerError, FaultKind::kUnavailable, FaultKind::kSlow,
-                         FaultKind::kDrop, FaultKind::kMalformed, FaultKind::kTruncated, FaultKind::kEmptyChoices,
-                         FaultKind::kLength, FaultKind::kNone}) {
+  for (FaultKind kind :
+       {FaultKind::kRateLimited, FaultKind::kServerError, FaultKind::kUnavailable, FaultKind::kSlow, FaultKind::kDrop,
+        FaultKind::kMalformed, FaultKind::kTruncated, FaultKind::kEmptyChoices, FaultKind::kLength, FaultKind::kNone}) {
     Result<FaultKind> parsed = ParseFaultKind(FaultKindName(kind));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, kind);

@@ -210,7 +210,8 @@ TEST(Gate, ReportFormats) {
   Result<GateReport> report = EvaluateGate({DropRule(0.05)}, targets);
   ASSERT_TRUE(report.ok());
   std::string junit = FormatGateJunit(*report, targets);
-  EXPECT_THAT(junit, HasSubstr("<testcase classname=\"basic/2 x sim\" name=\"words item0\"><failure message=\"too short\">"));
+  EXPECT_THAT(junit,
+              HasSubstr("<testcase classname=\"basic/2 x sim\" name=\"words item0\"><failure message=\"too short\">"));
   EXPECT_THAT(junit, HasSubstr("<error message=\"judge &lt;timeout&gt; &amp; more\">"));
   EXPECT_THAT(junit, HasSubstr("<testsuite name=\"gate\" tests=\"1\""));
   std::string md = FormatGateMarkdown(*report, targets);

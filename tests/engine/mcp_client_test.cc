@@ -4,14 +4,13 @@
 // when node or the package is absent).
 #include "engine/mcp_client.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "engine/tool_executor.h"
 #include "testing/test_util.h"
@@ -117,9 +116,8 @@ TEST(McpClientTest, ConcurrentCallsShareOneServer) {
   std::vector<std::thread> threads;
   std::vector<std::string> results(8);
   for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&, i] {
-      results[i] = client.CallTool("echo", "{\"message\":\"m" + std::to_string(i) + "\"}").text;
-    });
+    threads.emplace_back(
+        [&, i] { results[i] = client.CallTool("echo", "{\"message\":\"m" + std::to_string(i) + "\"}").text; });
   }
   for (std::thread& t : threads) t.join();
   for (int i = 0; i < 8; ++i) EXPECT_EQ(results[i], "Echo: m" + std::to_string(i) + "\ndone");

@@ -54,9 +54,8 @@ TEST(DecodeChatResponseJsonTest, Table) {
            "refusal":"I'm very sorry, but I can't assist with that."},"finish_reason":"stop"}],
            "usage":{"prompt_tokens":5,"completion_tokens":11,"completion_tokens_details":{"reasoning_tokens":0}}})",
        true, "<null>", "stop", 0, "", "I'm very sorry, but I can't assist with that.", true, 5, 11, 0, 0, ""},
-      {"missing usage (old llama.cpp)",
-       R"({"choices":[{"message":{"content":"hi"},"finish_reason":"length"}]})",
-       true, "hi", "length", 0, "", "", false, 0, 0, 0, 0, ""},
+      {"missing usage (old llama.cpp)", R"({"choices":[{"message":{"content":"hi"},"finish_reason":"length"}]})", true,
+       "hi", "length", 0, "", "", false, 0, 0, 0, 0, ""},
       {"deepseek cache fields",
        R"({"choices":[{"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
            "usage":{"completion_tokens":40,"prompt_tokens":11,"total_tokens":51,"prompt_cache_hit_tokens":7,
@@ -78,8 +77,8 @@ TEST(DecodeChatResponseJsonTest, Table) {
       {"content as an array of parts",
        R"({"choices":[{"message":{"role":"assistant","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}}]})",
        true, "ab", "", 0, "", "", false, 0, 0, 0, 0, ""},
-      {"empty choices", R"({"id":"x","choices":[],"usage":{"prompt_tokens":1}})", false, "", "", 0, "", "", false, 0,
-       0, 0, 0, "provider returned no choices"},
+      {"empty choices", R"({"id":"x","choices":[],"usage":{"prompt_tokens":1}})", false, "", "", 0, "", "", false, 0, 0,
+       0, 0, "provider returned no choices"},
       {"no choices key", R"({"id":"x"})", false, "", "", 0, "", "", false, 0, 0, 0, 0, "provider returned no choices"},
       {"garbage", "<html>502 Bad Gateway</html>", false, "", "", 0, "", "", false, 0, 0, 0, 0, "not valid JSON"},
       {"truncated", R"({"choices":[{"message":{"content":"hel)", false, "", "", 0, "", "", false, 0, 0, 0, 0,
@@ -100,7 +99,9 @@ TEST(DecodeChatResponseJsonTest, Table) {
     EXPECT_EQ(r->message.role, "assistant");
     EXPECT_EQ(r->finish_reason, c.finish_reason);
     ASSERT_EQ(r->message.tool_calls.size(), c.tool_calls);
-    if (c.tool_calls > 0) EXPECT_EQ(r->message.tool_calls[0].arguments_json, c.first_arguments);
+    if (c.tool_calls > 0) {
+      EXPECT_EQ(r->message.tool_calls[0].arguments_json, c.first_arguments);
+    }
     EXPECT_EQ(r->refusal, c.refusal);
     EXPECT_EQ(r->usage.reported, c.usage_reported);
     EXPECT_EQ(r->usage.input_tokens, c.input_tokens);

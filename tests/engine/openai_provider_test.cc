@@ -147,8 +147,9 @@ TEST_F(ProviderTest, NoAuthorizationHeaderWithoutKey) {
 TEST_F(ProviderTest, Retries429HonouringRetryAfter) {
   OpenAIProvider provider(config_, &transport_, &clock_);
   Call(provider);
-  transport_.Respond(429, R"({"error":{"message":"Rate limit reached for gpt-4.1-mini","type":"requests",)"
-                          R"("code":"rate_limit_exceeded"}})",
+  transport_.Respond(429,
+                     R"({"error":{"message":"Rate limit reached for gpt-4.1-mini","type":"requests",)"
+                     R"("code":"rate_limit_exceeded"}})",
                      {{"Retry-After", "7"}});
   ASSERT_TRUE(results_.empty());
   ASSERT_EQ(transport_.delays, std::vector<int64_t>{7 * kSecond});  // The scheduled delay equals Retry-After.
@@ -236,8 +237,9 @@ TEST_F(ProviderTest, AuthAndNotFoundAreNotRetried) {
 TEST_F(ProviderTest, InsufficientQuotaIsNotRetried) {
   OpenAIProvider provider(config_, &transport_, &clock_);
   Call(provider);
-  transport_.Respond(429, R"({"error":{"message":"You exceeded your current quota, please check your plan.",)"
-                          R"("type":"insufficient_quota","param":null,"code":"insufficient_quota"}})",
+  transport_.Respond(429,
+                     R"({"error":{"message":"You exceeded your current quota, please check your plan.",)"
+                     R"("type":"insufficient_quota","param":null,"code":"insufficient_quota"}})",
                      {{"retry-after", "1"}});
   ASSERT_EQ(results_.size(), 1u);
   EXPECT_EQ(transport_.scheduled(), 0u);
@@ -349,8 +351,9 @@ TEST_F(ProviderTest, PlantedKeyNeverLeaks) {
   transport_.RunScheduled();
   transport_.Respond(200, "garbage that quotes the key " + key);
   Call(provider);
-  transport_.Respond(401, R"({"error":{"message":"Incorrect API key provided: )" + key + R"(.","code":)"
-                          R"("invalid_api_key"}})");
+  transport_.Respond(401, R"({"error":{"message":"Incorrect API key provided: )" + key +
+                              R"(.","code":)"
+                              R"("invalid_api_key"}})");
   ASSERT_EQ(results_.size(), 2u);
   for (const ChatResult& r : results_) {
     EXPECT_FALSE(r.status.ok());

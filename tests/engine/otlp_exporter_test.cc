@@ -351,9 +351,9 @@ TEST(OtlpExporterLoopback, EverySpanArrivesWithHeadersAndA503IsRetried) {
   testing::OtlpReceiver receiver;
   ASSERT_NE(receiver.port(), 0);
   receiver.Script({{503, "{}", {}}});
-  Result<OtlpEndpoint> endpoint = ResolveOtlpEndpoint(
-      "", MapEnv({{"OTEL_EXPORTER_OTLP_ENDPOINT", receiver.BaseUrl()},
-                  {"OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=k%2Cey-123,x-tenant=acme"}}));
+  Result<OtlpEndpoint> endpoint =
+      ResolveOtlpEndpoint("", MapEnv({{"OTEL_EXPORTER_OTLP_ENDPOINT", receiver.BaseUrl()},
+                                      {"OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=k%2Cey-123,x-tenant=acme"}}));
   ASSERT_TRUE(endpoint.ok());
   std::vector<Span> spans = MakeSpans(6, 5);
   OtlpBatchLimits limits;

@@ -13,12 +13,12 @@
 namespace llmeval {
 namespace {
 
-using ::testing::HasSubstr;
 using ::llmeval::testing::CommandResult;
 using ::llmeval::testing::RunCommand;
 using ::llmeval::testing::ScratchDir;
 using ::llmeval::testing::SourceDir;
 using ::llmeval::testing::WriteFile;
+using ::testing::HasSubstr;
 
 // Passes when the output contains "good"; "number" answers a score; "fail-code" returns 1 with an error object; a
 // buffer smaller than 100000 bytes is refused once with LLMEVAL_SCORER_OUTPUT_TOO_SMALL when the output is "big".
@@ -26,21 +26,21 @@ constexpr char kPlugin[] = R"cc(
 #include <cstdio>
 #include <cstring>
 #include "llmeval/scorer_plugin.h"
-extern "C" int llmeval_scorer_v1(const char* request, char* out, unsigned long size) {
-  if (std::strstr(request, "\"output\":\"fail-code\"")) {
-    std::snprintf(out, size, "{\"error\": \"the plugin gave up\"}");
-    return LLMEVAL_SCORER_INVALID_REQUEST;
-  }
-  if (std::strstr(request, "\"output\":\"big\"") && size < 100000) return LLMEVAL_SCORER_OUTPUT_TOO_SMALL;
-  if (std::strstr(request, "\"output\":\"number\"")) {
-    std::snprintf(out, size, "{\"value\": 0.25, \"rationale\": \"a quarter\"}");
+  extern "C" int llmeval_scorer_v1(const char* request, char* out, unsigned long size) {
+    if (std::strstr(request, "\"output\":\"fail-code\"")) {
+      std::snprintf(out, size, "{\"error\": \"the plugin gave up\"}");
+      return LLMEVAL_SCORER_INVALID_REQUEST;
+    }
+    if (std::strstr(request, "\"output\":\"big\"") && size < 100000) return LLMEVAL_SCORER_OUTPUT_TOO_SMALL;
+    if (std::strstr(request, "\"output\":\"number\"")) {
+      std::snprintf(out, size, "{\"value\": 0.25, \"rationale\": \"a quarter\"}");
+      return 0;
+    }
+    bool good = std::strstr(request, "good") != nullptr;
+    std::snprintf(out, size, "{\"value\": %s, \"rationale\": \"size %lu\"}", good ? "true" : "false", size);
     return 0;
   }
-  bool good = std::strstr(request, "good") != nullptr;
-  std::snprintf(out, size, "{\"value\": %s, \"rationale\": \"size %lu\"}", good ? "true" : "false", size);
-  return 0;
-}
-extern "C" const char* llmeval_scorer_name_v1(void) { return "test_plugin"; }
+  extern "C" const char* llmeval_scorer_name_v1(void) { return "test_plugin"; }
 )cc";
 
 // Compiles `source` into dir/name.so; returns the compiler's output on failure.

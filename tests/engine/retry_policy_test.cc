@@ -56,8 +56,8 @@ TEST(RetryPolicyTest, ServerRetryDelay) {
       {{{"retry-after", "121"}}, 121 * kSecond},  // The caller decides that this is too long.
       {{{"retry-after", "Fri, 29 Sep 2023 16:26:57 GMT"}}, 20 * kSecond},
       {{{"retry-after", "Fri, 29 Sep 2023 16:27:37 GMT"}}, 60 * kSecond},
-      {{{"retry-after", "Fri, 29 Sep 2023 16:26:37 GMT"}}, std::nullopt},  // Now.
-      {{{"retry-after", "Fri, 29 Sep 2023 16:26:27 GMT"}}, std::nullopt},  // The past.
+      {{{"retry-after", "Fri, 29 Sep 2023 16:26:37 GMT"}}, std::nullopt},   // Now.
+      {{{"retry-after", "Fri, 29 Sep 2023 16:26:27 GMT"}}, std::nullopt},   // The past.
       {{{"retry-after", "Friday, 29-Sep-23 16:26:57 GMT"}}, 20 * kSecond},  // RFC 850.
       {{{"retry-after", "Fri Sep 29 16:26:57 2023"}}, 20 * kSecond},        // asctime.
       {{{"retry-after", "Zun, 29 Sep 2023 16:26:27 GMT"}}, std::nullopt},

@@ -23,8 +23,8 @@ ChatRequest Ask(const std::string& user, const std::string& system = "You are a 
 std::string Content(const ChatResponse& response) { return response.message.content.value_or(""); }
 
 std::string Topic(int i) {
-  static const char* kTopics[] = {"dependency injection", "unit testing",   "code review",    "microservices",
-                                  "technical debt",       "refactoring",    "version control", "pair programming",
+  static const char* kTopics[] = {"dependency injection", "unit testing", "code review",     "microservices",
+                                  "technical debt",       "refactoring",  "version control", "pair programming",
                                   "continuous delivery",  "type systems"};
   return std::string(kTopics[i % 10]) + " number " + std::to_string(i);
 }
@@ -261,8 +261,8 @@ TEST(SimModelTest, AnswersAfterToolResultsCiteTheirLinks) {
   EXPECT_TRUE(answer.message.tool_calls.empty());
   std::string text = Content(answer);
   int cited = 0;
-  for (const char* link : {"(https://example.com/guide)", "(https://example.com/martin)",
-                           "(https://example.com/catalog)"}) {
+  for (const char* link :
+       {"(https://example.com/guide)", "(https://example.com/martin)", "(https://example.com/catalog)"}) {
     cited += text.find(link) != std::string::npos;
   }
   EXPECT_EQ(cited, 2) << text;

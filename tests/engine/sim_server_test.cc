@@ -299,8 +299,8 @@ TEST_F(SimServerTest, AnswersTwoHundredConcurrentRequests) {
   std::vector<curl_slist*> lists(kRequests);
   std::vector<std::string> bodies(kRequests);
   for (int i = 0; i < kRequests; ++i) {
-    bodies[i] = R"({"model":"sim","messages":[{"role":"user","content":"Question: What is topic )" +
-                std::to_string(i) + R"(?"}]})";
+    bodies[i] = R"({"model":"sim","messages":[{"role":"user","content":"Question: What is topic )" + std::to_string(i) +
+                R"(?"}]})";
     handles[i] = curl_easy_init();
     Prepare(handles[i], Url("/v1/chat/completions"), &bodies[i], {}, 20000, &results[i], &lists[i]);
     curl_multi_add_handle(multi, handles[i]);

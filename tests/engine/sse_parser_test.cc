@@ -32,14 +32,14 @@ TEST(SseParserTest, FramingAtEveryChunkBoundary) {
   const std::string stream =
       ": OPENROUTER PROCESSING\r\n\r\n"
       "data: {\"a\":1}\r\n\r\n"
-      "data:{\"b\":2}\n\n"          // No space after the colon.
+      "data:{\"b\":2}\n\n"  // No space after the colon.
       "event: note\ndata: line1\ndata: line2\nid: 7\n\n"
-      ": ping\n\n"                  // A lone comment is not an event.
+      ": ping\n\n"  // A lone comment is not an event.
       "data: cr-only\r\r"
       "data:  two spaces\n\n"
       "data: [DONE]\n\n";
-  const std::vector<std::string> expected = {"{\"a\":1}", "{\"b\":2}", "line1\nline2", "cr-only", " two spaces",
-                                             "[DONE]"};
+  const std::vector<std::string> expected = {"{\"a\":1}", "{\"b\":2}",   "line1\nline2",
+                                             "cr-only",   " two spaces", "[DONE]"};
   EXPECT_EQ(Datas(ParseInChunks(stream, {})), expected);
   for (size_t cut = 0; cut <= stream.size(); ++cut) {
     ASSERT_EQ(Datas(ParseInChunks(stream, {cut})), expected) << "cut at " << cut;
@@ -192,8 +192,8 @@ TEST(ChatStreamAccumulatorTest, EmptyEventsAreSkippedAndPlainJsonAccepted) {
   EXPECT_EQ(r->finish_reason, "length");
 
   // A server that ignored "stream": true and answered with a plain body.
-  Result<ChatResponse> plain =
-      Accumulate("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
+  Result<ChatResponse> plain = Accumulate(
+      "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_EQ(*plain->message.content, "hi");
 }

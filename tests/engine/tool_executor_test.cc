@@ -8,6 +8,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,8 +17,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "engine/http_tool.h"
 
@@ -40,9 +39,9 @@ class EchoServer {
     socklen_t len = sizeof(addr);
     getsockname(evhttp_bound_socket_get_fd(bound), reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
-    stop_ = event_new(base_, -1, 0, [](evutil_socket_t, short, void* b) {
-      event_base_loopbreak(static_cast<event_base*>(b));
-    }, base_);
+    stop_ = event_new(
+        base_, -1, 0, [](evutil_socket_t, short, void* b) { event_base_loopbreak(static_cast<event_base*>(b)); },
+        base_);
     thread_ = std::thread([this] { event_base_loop(base_, EVLOOP_NO_EXIT_ON_EMPTY); });
   }
   ~EchoServer() {

@@ -64,9 +64,9 @@ class OtlpReceiver {
         port_ = ntohs(address.sin_port);
       }
     }
-    stop_ = event_new(base_, -1, 0, [](evutil_socket_t, short, void* base) {
-      event_base_loopbreak(static_cast<event_base*>(base));
-    }, base_);
+    stop_ = event_new(
+        base_, -1, 0, [](evutil_socket_t, short, void* base) { event_base_loopbreak(static_cast<event_base*>(base)); },
+        base_);
     thread_ = std::thread([this] { event_base_loop(base_, EVLOOP_NO_EXIT_ON_EMPTY); });
   }
 
@@ -103,7 +103,8 @@ class OtlpReceiver {
     received.method = evhttp_request_get_command(request) == EVHTTP_REQ_POST ? "POST" : "OTHER";
     received.path = evhttp_request_get_uri(request);
     evkeyvalq* in = evhttp_request_get_input_headers(request);
-    for (evkeyval* h = in->tqh_first; h != nullptr; h = h->next.tqe_next) received.headers.emplace_back(h->key, h->value);
+    for (evkeyval* h = in->tqh_first; h != nullptr; h = h->next.tqe_next)
+      received.headers.emplace_back(h->key, h->value);
     evbuffer* input = evhttp_request_get_input_buffer(request);
     size_t size = evbuffer_get_length(input);
     received.body.resize(size);

@@ -1,8 +1,8 @@
 #include "prompts/prompt_ref.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace llmeval {
 namespace {
@@ -12,8 +12,8 @@ TEST(IsValidPromptNameTest, AcceptsAndRejects) {
     EXPECT_TRUE(IsValidPromptName(ok)) << ok;
   }
   EXPECT_TRUE(IsValidPromptName(std::string(64, 'a')));
-  for (const char* bad : {"", "_x", "-x", "a b", "a/b", "a.b", ".", "..", "../../etc/passwd", "a@b", "a:b",
-                          "café", "a\n", "a\\b"}) {
+  for (const char* bad :
+       {"", "_x", "-x", "a b", "a/b", "a.b", ".", "..", "../../etc/passwd", "a@b", "a:b", "café", "a\n", "a\\b"}) {
     EXPECT_FALSE(IsValidPromptName(bad)) << bad;
   }
   EXPECT_FALSE(IsValidPromptName(std::string(65, 'a')));
@@ -83,30 +83,27 @@ TEST_P(ParsePromptRefErrorTest, RejectsWithAcceptedForms) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rejected, ParsePromptRefErrorTest,
-    ::testing::Values(BadRefCase{"../../etc/passwd", "'..' is not a valid prompt name"},
-                      BadRefCase{"basic/0", "versions start at 1"},
-                      BadRefCase{"basic@", "the alias after '@' is missing"},
-                      BadRefCase{"basic/x", "version 'x' is not a whole number"},
-                      BadRefCase{"basic/", "the version after '/' is missing"},
-                      BadRefCase{"basic/-1", "version '-1' is not a whole number"},
-                      BadRefCase{"basic/+1", "version '+1' is not a whole number"},
-                      BadRefCase{"basic/1.5", "version '1.5' is not a whole number"},
-                      BadRefCase{"basic/3/4", "version '3/4' is not a whole number"},
-                      BadRefCase{"basic/ 3", "version ' 3' is not a whole number"},
-                      BadRefCase{"basic/99999999999999999999", "version '99999999999999999999' is too large"},
-                      BadRefCase{"basic/1000000001", "version '1000000001' is too large"},
-                      BadRefCase{"basic@prod@x", "'prod@x' is not a valid alias name"},
-                      BadRefCase{"basic@prod/3", "'prod/3' is not a valid alias name"},
-                      BadRefCase{"basic@-x", "'-x' is not a valid alias name"},
-                      BadRefCase{"", "the prompt name is missing"},
-                      BadRefCase{"prompts:/", "the prompt name is missing"},
-                      BadRefCase{"prompts:", "the prompt name is missing"},
-                      BadRefCase{"/3", "the prompt name is missing"},
-                      BadRefCase{"@prod", "the prompt name is missing"},
-                      BadRefCase{"prompts://basic/3", "the prompt name is missing"},
-                      BadRefCase{"my prompt", "'my prompt' is not a valid prompt name"},
-                      BadRefCase{"basic.txt", "'basic.txt' is not a valid prompt name"},
-                      BadRefCase{"runs:/basic/3", "'runs:' is not a valid prompt name"}));
+    ::testing::Values(
+        BadRefCase{"../../etc/passwd", "'..' is not a valid prompt name"}, BadRefCase{"basic/0", "versions start at 1"},
+        BadRefCase{"basic@", "the alias after '@' is missing"},
+        BadRefCase{"basic/x", "version 'x' is not a whole number"},
+        BadRefCase{"basic/", "the version after '/' is missing"},
+        BadRefCase{"basic/-1", "version '-1' is not a whole number"},
+        BadRefCase{"basic/+1", "version '+1' is not a whole number"},
+        BadRefCase{"basic/1.5", "version '1.5' is not a whole number"},
+        BadRefCase{"basic/3/4", "version '3/4' is not a whole number"},
+        BadRefCase{"basic/ 3", "version ' 3' is not a whole number"},
+        BadRefCase{"basic/99999999999999999999", "version '99999999999999999999' is too large"},
+        BadRefCase{"basic/1000000001", "version '1000000001' is too large"},
+        BadRefCase{"basic@prod@x", "'prod@x' is not a valid alias name"},
+        BadRefCase{"basic@prod/3", "'prod/3' is not a valid alias name"},
+        BadRefCase{"basic@-x", "'-x' is not a valid alias name"}, BadRefCase{"", "the prompt name is missing"},
+        BadRefCase{"prompts:/", "the prompt name is missing"}, BadRefCase{"prompts:", "the prompt name is missing"},
+        BadRefCase{"/3", "the prompt name is missing"}, BadRefCase{"@prod", "the prompt name is missing"},
+        BadRefCase{"prompts://basic/3", "the prompt name is missing"},
+        BadRefCase{"my prompt", "'my prompt' is not a valid prompt name"},
+        BadRefCase{"basic.txt", "'basic.txt' is not a valid prompt name"},
+        BadRefCase{"runs:/basic/3", "'runs:' is not a valid prompt name"}));
 
 TEST(ParsePromptRefTest, LongInputIsShortenedInMessage) {
   Result<PromptRef> ref = ParsePromptRef(std::string(500, '.'));

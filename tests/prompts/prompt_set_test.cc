@@ -1,8 +1,8 @@
 #include "prompts/prompt_set.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace llmeval {
 namespace {

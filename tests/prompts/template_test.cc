@@ -1,10 +1,10 @@
 #include "prompts/template.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace llmeval {
 namespace {
@@ -33,8 +33,7 @@ TEST_P(TemplateRenderTest, RendersExactly) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, TemplateRenderTest,
     ::testing::Values(
-        RenderCase{"empty", "", {}, "", {}},
-        RenderCase{"plain", "no fields here", {{"x", "1"}}, "no fields here", {}},
+        RenderCase{"empty", "", {}, "", {}}, RenderCase{"plain", "no fields here", {{"x", "1"}}, "no fields here", {}},
         RenderCase{"one", "Q: {question}", {{"question", "2+2?"}}, "Q: 2+2?", {"question"}},
         RenderCase{"spec_example",
                    "Category: {category}\nQuestion: {question}\nDifficulty: {weight} out of 4",
@@ -47,17 +46,21 @@ INSTANTIATE_TEST_SUITE_P(
         RenderCase{"lone_escapes", "a }} b {{ c", {}, "a } b { c", {}},
         RenderCase{"spaces_trimmed", "[{ name }][{\tname}]", {{"name", "N"}}, "[N][N]", {"name"}},
         RenderCase{"case_insensitive", "{Name} {NAME} {name}", {{"name", "x"}}, "x x x", {"name"}},
-        RenderCase{"repeated_order", "{b}{a}{b}{c}{a}", {{"a", "1"}, {"b", "2"}, {"c", "3"}}, "21231",
-                   {"b", "a", "c"}},
-        RenderCase{"underscores_digits", "{_x1} {snake_case_2}", {{"_x1", "A"}, {"snake_case_2", "B"}}, "A B",
+        RenderCase{"repeated_order", "{b}{a}{b}{c}{a}", {{"a", "1"}, {"b", "2"}, {"c", "3"}}, "21231", {"b", "a", "c"}},
+        RenderCase{"underscores_digits",
+                   "{_x1} {snake_case_2}",
+                   {{"_x1", "A"}, {"snake_case_2", "B"}},
+                   "A B",
                    {"_x1", "snake_case_2"}},
         RenderCase{"adjacent", "{a}{b}", {{"a", "x"}, {"b", "y"}}, "xy", {"a", "b"}},
         RenderCase{"unused_vars_fine", "{a}", {{"a", "1"}, {"unused", "2"}}, "1", {"a"}},
         RenderCase{"empty_value", "[{a}]", {{"a", ""}}, "[]", {"a"}},
         RenderCase{"value_not_reparsed", "{a}", {{"a", "{b} }{"}}, "{b} }{", {"a"}},
-        RenderCase{"unicode_text", "Frage: {q} — ответ? 日本語 🎉", {{"q", "x"}},
-                   "Frage: x — ответ? 日本語 🎉", {"q"}},
-        RenderCase{"unicode_values", "«{a}» {b}", {{"a", "héllo wörld"}, {"b", "数学 🧮"}}, "«héllo wörld» 数学 🧮",
+        RenderCase{"unicode_text", "Frage: {q} — ответ? 日本語 🎉", {{"q", "x"}}, "Frage: x — ответ? 日本語 🎉", {"q"}},
+        RenderCase{"unicode_values",
+                   "«{a}» {b}",
+                   {{"a", "héllo wörld"}, {"b", "数学 🧮"}},
+                   "«héllo wörld» 数学 🧮",
                    {"a", "b"}},
         RenderCase{"crlf_passthrough", "a\r\n{x}\r\n", {{"x", "1"}}, "a\r\n1\r\n", {"x"}}),
     [](const ::testing::TestParamInfo<RenderCase>& info) { return std::string(info.param.label); });
@@ -217,8 +220,7 @@ TEST(TemplateTest, ManyPlaceholdersRenderInOrder) {
 TEST(UnboundPlaceholdersTest, ComparesIgnoringCase) {
   Result<Template> t = Template::Parse("{question} {Category} {weight} {extra}", "basic.txt");
   ASSERT_TRUE(t.ok());
-  EXPECT_EQ(UnboundPlaceholders(*t, {"Question", "CATEGORY", "id"}),
-            (std::vector<std::string>{"weight", "extra"}));
+  EXPECT_EQ(UnboundPlaceholders(*t, {"Question", "CATEGORY", "id"}), (std::vector<std::string>{"weight", "extra"}));
   EXPECT_TRUE(UnboundPlaceholders(*t, {"question", "category", "weight", "extra"}).empty());
   Result<Template> none = Template::Parse("no fields", "x.txt");
   ASSERT_TRUE(none.ok());

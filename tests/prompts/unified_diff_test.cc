@@ -1,13 +1,13 @@
 #include "prompts/unified_diff.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace llmeval {
 namespace {
@@ -36,8 +36,7 @@ TEST_P(UnifiedDiffTest, ExactOutput) {
 INSTANTIATE_TEST_SUITE_P(
     Edits, UnifiedDiffTest,
     ::testing::Values(
-        DiffCase{"change_middle", "a\nb\nc\nd\ne\n", "a\nb\nC\nd\ne\n", 3,
-                 "@@ -1,5 +1,5 @@\n a\n b\n-c\n+C\n d\n e\n"},
+        DiffCase{"change_middle", "a\nb\nc\nd\ne\n", "a\nb\nC\nd\ne\n", 3, "@@ -1,5 +1,5 @@\n a\n b\n-c\n+C\n d\n e\n"},
         DiffCase{"insert_line", "a\nb\nc\n", "a\nb\nnew\nc\n", 3, "@@ -1,3 +1,4 @@\n a\n b\n+new\n c\n"},
         DiffCase{"delete_line", "a\nb\nc\n", "a\nc\n", 3, "@@ -1,3 +1,2 @@\n a\n-b\n c\n"},
         DiffCase{"into_empty", "", "x\n", 3, "@@ -0,0 +1 @@\n+x\n"},
@@ -59,8 +58,7 @@ INSTANTIATE_TEST_SUITE_P(
         DiffCase{"no_newline_both", "a\nb", "a\nc", 3,
                  "@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"},
         DiffCase{"newline_added", "a", "a\n", 3, "@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+a\n"},
-        DiffCase{"newline_removed", "x\na\n", "x\na", 3,
-                 "@@ -1,2 +1,2 @@\n x\n-a\n+a\n\\ No newline at end of file\n"},
+        DiffCase{"newline_removed", "x\na\n", "x\na", 3, "@@ -1,2 +1,2 @@\n x\n-a\n+a\n\\ No newline at end of file\n"},
         DiffCase{"unchanged_last_line_without_newline", "a\nb\nend", "a\nB\nend", 3,
                  "@@ -1,3 +1,3 @@\n a\n-b\n+B\n end\n\\ No newline at end of file\n"},
         DiffCase{"unicode", "Frage: {q}\nAntwort ✓\n", "Frage: {q}\nответ 🎉\n", 3,

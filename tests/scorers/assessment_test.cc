@@ -6,8 +6,8 @@ namespace llmeval {
 namespace {
 
 TEST(Assessment, NamesRoundTrip) {
-  for (AssessmentOutcome o : {AssessmentOutcome::kPass, AssessmentOutcome::kFail, AssessmentOutcome::kError,
-                              AssessmentOutcome::kSkipped}) {
+  for (AssessmentOutcome o :
+       {AssessmentOutcome::kPass, AssessmentOutcome::kFail, AssessmentOutcome::kError, AssessmentOutcome::kSkipped}) {
     EXPECT_EQ(ParseAssessmentOutcome(AssessmentOutcomeName(o)), o);
   }
   for (AssessmentSource s : {AssessmentSource::kCode, AssessmentSource::kLlmJudge, AssessmentSource::kHuman}) {

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "scorer_test_util.h"
 #include "scorers/json_schema.h"
 #include "scorers/scorer.h"
-#include "scorer_test_util.h"
 
 namespace llmeval {
 namespace {

@@ -1,8 +1,9 @@
+#include "scorers/judge.h"
+
 #include <gtest/gtest.h>
 
-#include "scorers/judge.h"
-#include "scorers/scorer.h"
 #include "scorer_test_util.h"
+#include "scorers/scorer.h"
 
 namespace llmeval {
 namespace {
@@ -23,8 +24,8 @@ ScoringContext Item() {
 }
 
 TEST(JudgeRequest, GuidelinesShape) {
-  auto scorer = MustMake("guidelines", R"({"guidelines": ["Be concise", "Name the city"], "judge_model": "gpt-4o"})",
-                         "style");
+  auto scorer =
+      MustMake("guidelines", R"({"guidelines": ["Be concise", "Name the city"], "judge_model": "gpt-4o"})", "style");
   const JudgeScorer& judge = AsJudge(scorer);
   EXPECT_EQ(judge.samples(), 1);
   EXPECT_EQ(judge.judge_model(), "gpt-4o");
@@ -120,7 +121,9 @@ TEST(JudgeRequest, BuiltinKindsHaveTheirTemplates) {
 }
 
 TEST(JudgeRequest, TemplateOverrideIsRendered) {
-  auto scorer = MustMake("guidelines", R"({"guideline": "Short", "template": "llmeval-judge custom\nQ={question} G={guidelines} {other}"})");
+  auto scorer =
+      MustMake("guidelines",
+               R"({"guideline": "Short", "template": "llmeval-judge custom\nQ={question} G={guidelines} {other}"})");
   std::optional<ChatRequest> request = AsJudge(scorer).BuildJudgeRequest(Item(), 0);
   ASSERT_TRUE(request.has_value());
   EXPECT_EQ(*request->messages[0].content, "llmeval-judge custom\nQ=What is the capital of France? G=- Short {other}");
@@ -182,8 +185,10 @@ TEST(JudgeParse, ReadsContentAndRefusals) {
 JudgeSampleResult Sample(std::optional<bool> pass, int64_t in, int64_t out, std::optional<double> cost,
                          std::string rationale = "") {
   JudgeSampleResult s;
-  if (pass) s.verdict = JudgeVerdict{*pass, std::move(rationale)};
-  else s.error = "could not find a yes/no verdict in the judge reply: \"hmm\"";
+  if (pass)
+    s.verdict = JudgeVerdict{*pass, std::move(rationale)};
+  else
+    s.error = "could not find a yes/no verdict in the judge reply: \"hmm\"";
   s.model = "judge-model";
   s.input_tokens = in;
   s.output_tokens = out;

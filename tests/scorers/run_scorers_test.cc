@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "scorers/scorer.h"
 #include "scorer_test_util.h"
+#include "scorers/scorer.h"
 
 namespace llmeval {
 namespace {
@@ -74,15 +74,18 @@ TEST(ToolCalled, CountsCalls) {
 
 TEST(ToolArgsMatch, SubsetAndPattern) {
   ScoringContext ctx = WithTools();
-  EXPECT_EQ(MustMake("tool_args_match", R"({"name": "search", "args": {"query": "weather Paris"}})")
-                ->Score(ctx).outcome, kPass);
+  EXPECT_EQ(
+      MustMake("tool_args_match", R"({"name": "search", "args": {"query": "weather Paris"}})")->Score(ctx).outcome,
+      kPass);
   EXPECT_EQ(MustMake("tool_args_match", R"({"name": "search", "args": {"limit": 5.0}})")->Score(ctx).outcome, kPass);
-  EXPECT_EQ(MustMake("tool_args_match", R"({"name": "search", "args": {"opts": {"units": "c"}}})")
-                ->Score(ctx).outcome, kPass);
-  EXPECT_EQ(MustMake("tool_args_match", R"({"name": "search", "args": {"query": "weather Rome"}})")
-                ->Score(ctx).outcome, kFail);
+  EXPECT_EQ(MustMake("tool_args_match", R"({"name": "search", "args": {"opts": {"units": "c"}}})")->Score(ctx).outcome,
+            kPass);
+  EXPECT_EQ(MustMake("tool_args_match", R"({"name": "search", "args": {"query": "weather Rome"}})")->Score(ctx).outcome,
+            kFail);
   EXPECT_EQ(MustMake("tool_args_match", R"({"name": "search", "args": {"query": "weather Paris", "limit": 6}})")
-                ->Score(ctx).outcome, kFail);
+                ->Score(ctx)
+                .outcome,
+            kFail);
   EXPECT_EQ(MustMake("tool_args_match", R"({"name": "search", "pattern": "Ly[o]n"})")->Score(ctx).outcome, kPass);
   EXPECT_EQ(MustMake("tool_args_match", R"({"name": "book", "pattern": "^not"})")->Score(ctx).outcome, kPass);
   EXPECT_EQ(MustMake("tool_args_match", R"({"name": "book", "args": {}})")->Score(ctx).outcome, kFail);  // not JSON

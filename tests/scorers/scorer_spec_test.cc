@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "scorers/scorer.h"
 #include "scorer_test_util.h"
+#include "scorers/scorer.h"
 
 namespace llmeval {
 namespace {
@@ -18,17 +18,18 @@ struct SpecCase {
 
 class SpecErrors : public ::testing::TestWithParam<SpecCase> {};
 
-TEST_P(SpecErrors, ExactMessage) {
-  EXPECT_EQ(SpecError(GetParam().type, GetParam().params), GetParam().message);
-}
+TEST_P(SpecErrors, ExactMessage) { EXPECT_EQ(SpecError(GetParam().type, GetParam().params), GetParam().message); }
 
 INSTANTIATE_TEST_SUITE_P(
     Messages, SpecErrors,
     ::testing::Values(
         SpecCase{"word_count", "{}", "scorer 's' (word_count): needs 'min', 'max' or both"},
-        SpecCase{"word_count", R"({"min": "ten"})", "scorer 's' (word_count): parameter 'min' must be an integer, got \"ten\""},
-        SpecCase{"word_count", R"({"min": 1.5})", "scorer 's' (word_count): parameter 'min' must be an integer, got 1.5"},
-        SpecCase{"word_count", R"({"min": 5, "max": 2})", "scorer 's' (word_count): 'min' (5) is greater than 'max' (2)"},
+        SpecCase{"word_count", R"({"min": "ten"})",
+                 "scorer 's' (word_count): parameter 'min' must be an integer, got \"ten\""},
+        SpecCase{"word_count", R"({"min": 1.5})",
+                 "scorer 's' (word_count): parameter 'min' must be an integer, got 1.5"},
+        SpecCase{"word_count", R"({"min": 5, "max": 2})",
+                 "scorer 's' (word_count): 'min' (5) is greater than 'max' (2)"},
         SpecCase{"word_count", R"({"maxx": 5})",
                  "scorer 's' (word_count): unknown parameter 'maxx' (did you mean 'max'?); known parameters: min, max"},
         SpecCase{"word_count", "[1]", "scorer 's' (word_count): parameters must be a JSON object, got array"},
@@ -41,8 +42,9 @@ INSTANTIATE_TEST_SUITE_P(
         SpecCase{"not_contains", R"({"value": "a", "case_sensitive": "maybe"})",
                  "scorer 's' (not_contains): parameter 'case_sensitive' must be true or false, got \"maybe\""},
         SpecCase{"regex", "{}", "scorer 's' (regex): missing required parameter 'pattern'"},
-        SpecCase{"regex", R"({"pattern": "a", "flags": "ix"})",
-                 "scorer 's' (regex): parameter 'flags' has unknown flag 'x'; known flags: i (ignore case), m (multiline)"},
+        SpecCase{
+            "regex", R"({"pattern": "a", "flags": "ix"})",
+            "scorer 's' (regex): parameter 'flags' has unknown flag 'x'; known flags: i (ignore case), m (multiline)"},
         SpecCase{"equals", R"({"column": ""})", "scorer 's' (equals): parameter 'column' must not be empty"},
         SpecCase{"json_valid", R"({"strict": true})",
                  "scorer 's' (json_valid): unknown parameter 'strict'; this type takes no parameters"},
@@ -52,10 +54,13 @@ INSTANTIATE_TEST_SUITE_P(
                  "types: array, boolean, integer, null, number, object, string"},
         SpecCase{"latency_max", "{}", "scorer 's' (latency_max): missing required parameter 'ms'"},
         SpecCase{"latency_max", R"({"ms": -5})", "scorer 's' (latency_max): parameter 'ms' must not be negative"},
-        SpecCase{"cost_max", R"({"usd": "cheap"})", "scorer 's' (cost_max): parameter 'usd' must be a number, got \"cheap\""},
-        SpecCase{"token_count_max", R"({"max": 5, "which": "both"})",
-                 "scorer 's' (token_count_max): parameter 'which' must be \"output\", \"input\" or \"total\", got \"both\""},
-        SpecCase{"tool_called", R"({"min": 3, "max": 1})", "scorer 's' (tool_called): 'min' (3) is greater than 'max' (1)"},
+        SpecCase{"cost_max", R"({"usd": "cheap"})",
+                 "scorer 's' (cost_max): parameter 'usd' must be a number, got \"cheap\""},
+        SpecCase{
+            "token_count_max", R"({"max": 5, "which": "both"})",
+            "scorer 's' (token_count_max): parameter 'which' must be \"output\", \"input\" or \"total\", got \"both\""},
+        SpecCase{"tool_called", R"({"min": 3, "max": 1})",
+                 "scorer 's' (tool_called): 'min' (3) is greater than 'max' (1)"},
         SpecCase{"tool_args_match", R"({"name": "x"})",
                  "scorer 's' (tool_args_match): needs 'args' (an object of expected arguments) or 'pattern'"},
         SpecCase{"tool_args_match", R"({"name": "x", "args": [1]})",
@@ -70,12 +75,13 @@ INSTANTIATE_TEST_SUITE_P(
                  "scorer 's' (safety): parameter 'template' must contain the marker 'llmeval-judge'"},
         SpecCase{"correctness", R"({"judge": "gpt"})",
                  "scorer 's' (correctness): unknown parameter 'judge'; known parameters: column, judge_model, samples, "
+                 "judge_samples, "
                  "include_trace, structured_output, temperature, template"}));
 
 TEST(MakeScorer, InvalidRegexIsInvalidInput) {
   std::string message = SpecError("regex", R"({"pattern": "(unclosed"})");
-  EXPECT_EQ(message.rfind("scorer 's' (regex): parameter 'pattern' is not a valid regular expression: /(unclosed/: ", 0),
-            0u)
+  EXPECT_EQ(
+      message.rfind("scorer 's' (regex): parameter 'pattern' is not a valid regular expression: /(unclosed/: ", 0), 0u)
       << message;
 }
 

@@ -43,7 +43,9 @@ inline ScoringContext Errored(const std::string& error) {
   return ctx;
 }
 
-inline AssessmentOutcome OutcomeOf(const Scorer& scorer, const ScoringContext& ctx) { return scorer.Score(ctx).outcome; }
+inline AssessmentOutcome OutcomeOf(const Scorer& scorer, const ScoringContext& ctx) {
+  return scorer.Score(ctx).outcome;
+}
 
 }  // namespace llmeval::testing
 

@@ -34,10 +34,8 @@ INSTANTIATE_TEST_SUITE_P(
         ReplyCase{R"({"verdict": "Yes.", "rationale": ""})", true, ""},
         ReplyCase{R"({"verdict": "pass", "explanation": "Meets all."})", true, "Meets all."},
         ReplyCase{R"({"verdict": "FAIL"})", false, ""},
-        ReplyCase{R"({"verdict": true, "rationale": "ok"})", true, "ok"},
-        ReplyCase{R"({"verdict": false})", false, ""},
-        ReplyCase{R"({"verdict": 1, "reasoning": "fine"})", true, "fine"},
-        ReplyCase{R"({"verdict": 0})", false, ""},
+        ReplyCase{R"({"verdict": true, "rationale": "ok"})", true, "ok"}, ReplyCase{R"({"verdict": false})", false, ""},
+        ReplyCase{R"({"verdict": 1, "reasoning": "fine"})", true, "fine"}, ReplyCase{R"({"verdict": 0})", false, ""},
         ReplyCase{R"({"passed": false, "justification": "Missing the date."})", false, "Missing the date."},
         ReplyCase{R"({"result": {"verdict": "yes", "rationale": "nested"}})", true, "nested"},
         ReplyCase{R"({"rationale": "The answer {with braces} is right", "verdict": "yes"})", true,
@@ -48,17 +46,16 @@ INSTANTIATE_TEST_SUITE_P(
         ReplyCase{"**Verdict:** **No**\n\n**Reason:** contradicts the expected facts", false,
                   "contradicts the expected facts"},
         ReplyCase{"After careful analysis the answer is weak.\n\nFinal verdict: NO", false, ""},
-        ReplyCase{"Yes", true, ""},
-        ReplyCase{"yes.", true, ""},
+        ReplyCase{"Yes", true, ""}, ReplyCase{"yes.", true, ""},
         ReplyCase{"No, because the answer names Lyon instead of Paris.", false,
                   "because the answer names Lyon instead of Paris."},
         ReplyCase{"NO - it is rude.", false, "it is rude."},
         ReplyCase{"**Yes** The answer follows every guideline.", true, "The answer follows every guideline."},
-        ReplyCase{"\"Yes\"", true, ""},
-        ReplyCase{"  \n PASS\n", true, ""},
+        ReplyCase{"\"Yes\"", true, ""}, ReplyCase{"  \n PASS\n", true, ""},
         ReplyCase{"False. The answer is incorrect.", false, "The answer is incorrect."},
         ReplyCase{"{\"thoughts\": \"ignore me\"}\n{\"verdict\": \"no\"}", false, ""},
-        ReplyCase{"{\"verdict\": \"yes\", \"rationale\": \"Unicode ✓ réponse 日本\"}", true, "Unicode ✓ réponse 日本"}));
+        ReplyCase{"{\"verdict\": \"yes\", \"rationale\": \"Unicode ✓ réponse 日本\"}", true,
+                  "Unicode ✓ réponse 日本"}));
 
 struct BadCase {
   const char* reply;
@@ -77,17 +74,20 @@ TEST_P(UnparseableReplies, InvalidInputWithExcerpt) {
 INSTANTIATE_TEST_SUITE_P(
     Garbage, UnparseableReplies,
     ::testing::Values(
-        BadCase{"", "the judge reply is empty"},
-        BadCase{"   \n ", "the judge reply is empty"},
+        BadCase{"", "the judge reply is empty"}, BadCase{"   \n ", "the judge reply is empty"},
         BadCase{"I think it is mostly fine but hard to say.",
                 "could not find a yes/no verdict in the judge reply: \"I think it is mostly fine but hard to say.\""},
-        BadCase{"{\"verdict\": \"maybe\"}", "could not find a yes/no verdict in the judge reply: \"{\"verdict\": \"maybe\"}\""},
+        BadCase{"{\"verdict\": \"maybe\"}",
+                "could not find a yes/no verdict in the judge reply: \"{\"verdict\": \"maybe\"}\""},
         BadCase{"N/A", "could not find a yes/no verdict in the judge reply: \"N/A\""},
-        BadCase{"1. The answer is relevant.", "could not find a yes/no verdict in the judge reply: \"1. The answer is relevant.\""},
+        BadCase{"1. The answer is relevant.",
+                "could not find a yes/no verdict in the judge reply: \"1. The answer is relevant.\""},
         BadCase{"The quick brown fox jumps over the lazy dog and keeps running through the field until nightfall comes",
-                "could not find a yes/no verdict in the judge reply: \"The quick brown fox jumps over the lazy dog and keeps running "
+                "could not find a yes/no verdict in the judge reply: \"The quick brown fox jumps over the lazy dog and "
+                "keeps running "
                 "through the field ...\""},
-        BadCase{"Notably, the answer is long.", "could not find a yes/no verdict in the judge reply: \"Notably, the answer is long.\""}));
+        BadCase{"Notably, the answer is long.",
+                "could not find a yes/no verdict in the judge reply: \"Notably, the answer is long.\""}));
 
 TEST(ParseVerdictWord, Words) {
   EXPECT_EQ(ParseVerdictWord("Yes."), true);

@@ -72,8 +72,9 @@ TEST_F(OtlpJsonTest, SampleTraceHasTheOtlpShape) {
   element root = Parse(json);
   element resource_spans = root["resourceSpans"].at(0).value();
   CheckKeyValues(resource_spans["resource"]["attributes"].value());
-  EXPECT_EQ(ValueOf(resource_spans["resource"]["attributes"].value(), "service.name")["stringValue"].get_string().value(),
-            "llmeval");
+  EXPECT_EQ(
+      ValueOf(resource_spans["resource"]["attributes"].value(), "service.name")["stringValue"].get_string().value(),
+      "llmeval");
   element scope_spans = resource_spans["scopeSpans"].at(0).value();
   EXPECT_EQ(scope_spans["scope"]["name"].get_string().value(), "llmeval");
   EXPECT_EQ(scope_spans["scope"]["version"].get_string().value(), "0.1.0");
@@ -129,7 +130,8 @@ TEST_F(OtlpJsonTest, SampleTraceHasTheOtlpShape) {
   EXPECT_EQ(ValueOf(attributes, semconv::kServerPort)["intValue"].get_string().value(), "443");
   EXPECT_EQ(ValueOf(attributes, semconv::kGenAiRequestTemperature)["doubleValue"].get_double().value(), 0.0);
   EXPECT_EQ(ValueOf(attributes, semconv::kLlmevalCostUsd)["doubleValue"].get_double().value(), 0.0011);
-  EXPECT_EQ(ValueOf(attributes, semconv::kGenAiResponseFinishReasons)["arrayValue"]["values"].at(0)["stringValue"]
+  EXPECT_EQ(ValueOf(attributes, semconv::kGenAiResponseFinishReasons)["arrayValue"]["values"]
+                .at(0)["stringValue"]
                 .get_string()
                 .value(),
             "tool_calls");
@@ -138,7 +140,7 @@ TEST_F(OtlpJsonTest, SampleTraceHasTheOtlpShape) {
 }
 
 TEST_F(OtlpJsonTest, LongStringsAreCutAtCharacterBoundariesAndListed) {
-  Span span = testing::SampleItemTrace()[3];  // execute_tool get_weather
+  Span span = testing::SampleItemTrace()[3];                              // execute_tool get_weather
   const std::string result = "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9";  // "ééééé", 10 bytes.
   SetAttribute(&span.attributes, semconv::kGenAiToolCallResult, result);
   SetAttribute(&span.attributes, "tags", std::vector<std::string>{"short", "a much longer tag"});
@@ -150,7 +152,8 @@ TEST_F(OtlpJsonTest, LongStringsAreCutAtCharacterBoundariesAndListed) {
   // 7 bytes would split the fourth "é": the cut keeps 6 bytes and removes 4.
   EXPECT_EQ(ValueOf(attributes, semconv::kGenAiToolCallResult)["stringValue"].get_string().value(),
             "\xC3\xA9\xC3\xA9\xC3\xA9\xE2\x80\xA6[truncated 4 bytes]");
-  EXPECT_EQ(ValueOf(attributes, semconv::kGenAiToolName)["stringValue"].get_string().value(), "get_wea"
+  EXPECT_EQ(ValueOf(attributes, semconv::kGenAiToolName)["stringValue"].get_string().value(),
+            "get_wea"
             "\xE2\x80\xA6[truncated 4 bytes]");
   element tags = ValueOf(attributes, "tags")["arrayValue"]["values"].value();
   EXPECT_EQ(tags.at(0)["stringValue"].get_string().value(), "short");
@@ -162,11 +165,16 @@ TEST_F(OtlpJsonTest, LongStringsAreCutAtCharacterBoundariesAndListed) {
   for (element key : ValueOf(attributes, semconv::kLlmevalTruncatedAttributes)["arrayValue"]["values"].get_array()) {
     listed.insert(std::string(key["stringValue"].get_string().value()));
   }
-  const std::set<std::string> expected = {semconv::kGenAiToolName,       semconv::kGenAiToolCallId,
-                                          semconv::kGenAiToolType,       semconv::kGenAiToolCallArguments,
-                                          semconv::kGenAiToolCallResult, semconv::kOpenInferenceSpanKind,
-                                          semconv::kLlmevalSpanType,     semconv::kGenAiOperationName,
-                                          "tags",                        "note/text"};
+  const std::set<std::string> expected = {semconv::kGenAiToolName,
+                                          semconv::kGenAiToolCallId,
+                                          semconv::kGenAiToolType,
+                                          semconv::kGenAiToolCallArguments,
+                                          semconv::kGenAiToolCallResult,
+                                          semconv::kOpenInferenceSpanKind,
+                                          semconv::kLlmevalSpanType,
+                                          semconv::kGenAiOperationName,
+                                          "tags",
+                                          "note/text"};
   std::set<std::string> expected_cut;
   for (const std::string& key : expected) {
     const std::string* value = FindString(span.attributes, key);
@@ -186,9 +194,8 @@ TEST_F(OtlpJsonTest, NoLimitKeepsEverythingAndNoBookkeeping) {
 TEST_F(OtlpJsonTest, NonFiniteDoublesAndEmptyInput) {
   Span span = testing::SampleItemTrace()[0];
   span.attributes = {{"nan", std::nan("")}, {"inf", -std::numeric_limits<double>::infinity()}};
-  element out = Parse(EncodeOtlpJson({span}, Resource(), 0))["resourceSpans"].at(0)["scopeSpans"].at(0)["spans"]
-                    .at(0)
-                    .value();
+  element out =
+      Parse(EncodeOtlpJson({span}, Resource(), 0))["resourceSpans"].at(0)["scopeSpans"].at(0)["spans"].at(0).value();
   EXPECT_EQ(ValueOf(out["attributes"].value(), "nan")["doubleValue"].get_string().value(), "NaN");
   EXPECT_EQ(ValueOf(out["attributes"].value(), "inf")["doubleValue"].get_string().value(), "-Infinity");
   element empty = Parse(EncodeOtlpJson({}, Resource(), 0));

@@ -52,10 +52,14 @@ Span Tool(const std::string& span_hex, const std::string& name, int64_t start_ms
           const std::string& call_id, const std::string& arguments, const std::string& result) {
   Span span = MakeSpan(span_hex, "aa01b2c3d4e5f601", "execute_tool " + name, SpanKind::kInternal, start_ms, end_ms);
   span.attributes = {
-      {sc::kOpenInferenceSpanKind, sc::kKindTool},     {sc::kLlmevalSpanType, sc::kSpanTypeTool},
-      {sc::kGenAiOperationName, sc::kOperationExecuteTool}, {sc::kGenAiToolName, name},
-      {sc::kGenAiToolCallId, call_id},                 {sc::kGenAiToolType, sc::kToolTypeFunction},
-      {sc::kGenAiToolCallArguments, arguments},        {sc::kGenAiToolCallResult, result},
+      {sc::kOpenInferenceSpanKind, sc::kKindTool},
+      {sc::kLlmevalSpanType, sc::kSpanTypeTool},
+      {sc::kGenAiOperationName, sc::kOperationExecuteTool},
+      {sc::kGenAiToolName, name},
+      {sc::kGenAiToolCallId, call_id},
+      {sc::kGenAiToolType, sc::kToolTypeFunction},
+      {sc::kGenAiToolCallArguments, arguments},
+      {sc::kGenAiToolCallResult, result},
   };
   return span;
 }
@@ -88,30 +92,38 @@ std::vector<Span> SampleItemTrace() {
       {sc::kLlmevalPromptVersion, "3"},
       {sc::kLlmevalRepeat, 0},
       {sc::kInputValue, "Weather in Paris?"},
-      {sc::kOutputValue, "It is rainy, 14 \xC2\xB0" "C."},
+      {sc::kOutputValue,
+       "It is rainy, 14 \xC2\xB0"
+       "C."},
       {sc::kLlmevalUsageInputTokens, 380},
       {sc::kLlmevalUsageOutputTokens, 56},
       {sc::kLlmevalPassed, false},
   };
-  item.events.push_back(SpanEvent{sc::kEventEvaluationResult, kSampleT0 + 2590 * kMs,
+  item.events.push_back(SpanEvent{sc::kEventEvaluationResult,
+                                  kSampleT0 + 2590 * kMs,
                                   {{sc::kGenAiEvaluationName, "correctness"},
                                    {sc::kGenAiEvaluationScoreValue, 1.0},
                                    {sc::kGenAiEvaluationScoreLabel, "pass"}}});
   spans.push_back(item);
 
-  Span agent = MakeSpan("aa01b2c3d4e5f601", "eee19b7ec3c1b174", "invoke_agent weather_agent", SpanKind::kInternal, 5,
-                        1900);
+  Span agent =
+      MakeSpan("aa01b2c3d4e5f601", "eee19b7ec3c1b174", "invoke_agent weather_agent", SpanKind::kInternal, 5, 1900);
   agent.attributes = {
-      {sc::kOpenInferenceSpanKind, sc::kKindAgent}, {sc::kLlmevalSpanType, sc::kSpanTypeAgent},
-      {sc::kGenAiOperationName, sc::kOperationInvokeAgent}, {sc::kGenAiProviderName, sc::kProviderOpenAi},
-      {sc::kGenAiAgentName, "weather_agent"},       {sc::kLlmevalAgentTurns, 2},
+      {sc::kOpenInferenceSpanKind, sc::kKindAgent},
+      {sc::kLlmevalSpanType, sc::kSpanTypeAgent},
+      {sc::kGenAiOperationName, sc::kOperationInvokeAgent},
+      {sc::kGenAiProviderName, sc::kProviderOpenAi},
+      {sc::kGenAiAgentName, "weather_agent"},
+      {sc::kLlmevalAgentTurns, 2},
   };
   spans.push_back(agent);
 
   Span first = Chat("aa01b2c3d4e5f602", "aa01b2c3d4e5f601", "gpt-4o-mini", 10, 900, 52, 17, 0.0011, "tool_calls",
                     sc::kPurposeSubject);
-  first.events.push_back(SpanEvent{sc::kEventRetry, kSampleT0 + 300 * kMs,
-                                   {{sc::kLlmevalRetryAttempt, 1}, {sc::kErrorType, "429"}, {sc::kLlmevalWaitMs, 250}}});
+  first.events.push_back(
+      SpanEvent{sc::kEventRetry,
+                kSampleT0 + 300 * kMs,
+                {{sc::kLlmevalRetryAttempt, 1}, {sc::kErrorType, "429"}, {sc::kLlmevalWaitMs, 250}}});
   spans.push_back(first);
   spans.push_back(Tool("aa01b2c3d4e5f603", "get_weather", 905, 1010, "call_1", R"({"location":"Paris"})",
                        R"({"temp_c":14,"sky":"rain"})"));
@@ -125,8 +137,8 @@ std::vector<Span> SampleItemTrace() {
   correctness.attributes.emplace_back(sc::kGenAiEvaluationScoreLabel, "pass");
   correctness.attributes.emplace_back(sc::kGenAiEvaluationExplanation, "Matches the reference: rain and 14 degrees.");
   spans.push_back(correctness);
-  spans.push_back(Chat("aa01b2c3d4e5f607", "aa01b2c3d4e5f606", "gpt-4o", 1910, 2570, 240, 30, 0.0016, "stop",
-                       sc::kPurposeJudge));
+  spans.push_back(
+      Chat("aa01b2c3d4e5f607", "aa01b2c3d4e5f606", "gpt-4o", 1910, 2570, 240, 30, 0.0016, "stop", sc::kPurposeJudge));
 
   Span exact = Scorer("aa01b2c3d4e5f608", "exact_match", "exact_match", 1905, 1906);
   exact.attributes.emplace_back(sc::kGenAiEvaluationScoreValue, 0.0);

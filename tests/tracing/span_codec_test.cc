@@ -29,9 +29,8 @@ TEST(SpanCodecTest, AttributesKeepTheirTypes) {
   Result<Attributes> decoded = AttributesFromJson(json);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(*decoded, attributes);
-  EXPECT_TRUE(std::holds_alternative<double>(FindAttribute(*decoded, "d_integral") == nullptr
-                                                 ? AttributeValue()
-                                                 : *FindAttribute(*decoded, "d_integral")));
+  EXPECT_TRUE(std::holds_alternative<double>(
+      FindAttribute(*decoded, "d_integral") == nullptr ? AttributeValue() : *FindAttribute(*decoded, "d_integral")));
   EXPECT_TRUE(std::holds_alternative<int64_t>(*FindAttribute(*decoded, "i")));
 }
 

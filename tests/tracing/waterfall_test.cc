@@ -52,8 +52,9 @@ TEST(WaterfallTest, RowsFitTheWidthAndFollowTheTree) {
     }
     if (width < 100) continue;  // Names are cut short in narrow rows.
     // Tree order: children in start order under their parent.
-    const std::vector<std::string> order = {"eval_item", "invoke_agent", "chat gpt-4o-mini", "get_weather",
-                                            "get_time",  "score correctness", "chat gpt-4o ", "exact_match", "tone"};
+    const std::vector<std::string> order = {"eval_item",    "invoke_agent", "chat gpt-4o-mini",
+                                            "get_weather",  "get_time",     "score correctness",
+                                            "chat gpt-4o ", "exact_match",  "tone"};
     size_t previous = 0;
     for (const std::string& name : order) {
       size_t at = text.find(name, previous);
@@ -104,7 +105,7 @@ TEST(WaterfallTest, BarsAreProportional) {
   auto [root_start, root_length] = bar_of("eval_item");
   auto [agent_start, agent_length] = bar_of("invoke_agent");
   auto [judge_start, judge_length] = bar_of("chat gpt-4o ");
-  EXPECT_EQ(agent_start, root_start);        // Starts 5 ms in: same cell.
+  EXPECT_EQ(agent_start, root_start);  // Starts 5 ms in: same cell.
   EXPECT_NEAR(agent_length * 2600.0 / 1895, root_length, 1.5);
   EXPECT_GT(judge_start, root_start + root_length * 7 / 10);  // Starts at 73% of the trace.
   EXPECT_NEAR(judge_length * 2600.0 / 660, root_length, 4.5);
@@ -222,8 +223,8 @@ TEST(WaterfallTest, EmptyInput) { EXPECT_EQ(RenderWaterfall({}, WaterfallOptions
 TEST(WaterfallTextTest, Formats) {
   using namespace waterfall_text;  // NOLINT: test brevity.
   const std::pair<int64_t, const char*> durations[] = {
-      {0, "0.0ms"},           {450'000, "0.5ms"},         {12 * kMs, "12ms"},       {890 * kMs, "890ms"},
-      {999'600'000, "1.00s"}, {2'600 * kMs, "2.60s"},      {95'300 * kMs, "95.3s"},  {725'000 * kMs, "12m05s"}};
+      {0, "0.0ms"},           {450'000, "0.5ms"},     {12 * kMs, "12ms"},      {890 * kMs, "890ms"},
+      {999'600'000, "1.00s"}, {2'600 * kMs, "2.60s"}, {95'300 * kMs, "95.3s"}, {725'000 * kMs, "12m05s"}};
   for (const auto& [nanos, text] : durations) EXPECT_EQ(FormatDuration(nanos), text) << nanos;
   EXPECT_EQ(FormatCount(950), "950");
   EXPECT_EQ(FormatCount(12'345), "12.3k");
