@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <tuple>
 
 #include "engine/store.h"
 
@@ -288,83 +289,12 @@ Status Store::WriteItems(const std::vector<ItemRecord>& items) {
 }
 
 Result<std::vector<ItemRecord>> Store::Items(int64_t run_id) {
-  auto q = db_->Prepare(
-      "SELECT id, run_id, variant_id, row_index, repeat, item_key, inputs_json, rendered_input, output, "
-      "COALESCE(error, ''), COALESCE(error_type, ''), COALESCE(finish_reason, ''), input_tokens, output_tokens, "
-      "cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttfb_ms, from_cache, model_calls, tool_calls, trace_id, "
-      "started_unix_ns, ended_unix_ns FROM items WHERE run_id = ? ORDER BY variant_id, row_index, repeat");
-  if (!q.ok()) return q.status();
-  (*q)->Bind(1, run_id);
   std::vector<ItemRecord> items;
-  while (true) {
-    Result<bool> row = (*q)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    const SqliteStatement& r = **q;
-    ItemRecord it;
-    it.id = r.Int(0);
-    it.run_id = r.Int(1);
-    it.variant_id = r.Int(2);
-    it.row_index = r.Int(3);
-    it.repeat = static_cast<int>(r.Int(4));
-    it.item_key = r.Text(5);
-    it.inputs_json = r.Text(6);
-    it.rendered_input = r.Text(7);
-    if (!r.IsNull(8)) it.output = r.Text(8);
-    it.error = r.Text(9);
-    it.error_type = r.Text(10);
-    it.finish_reason = r.Text(11);
-    it.input_tokens = r.Int(12);
-    it.output_tokens = r.Int(13);
-    it.cached_tokens = r.Int(14);
-    it.reasoning_tokens = r.Int(15);
-    it.cost_usd = r.OptionalDouble(16);
-    it.latency_ms = r.Double(17);
-    it.ttfb_ms = r.Double(18);
-    it.from_cache = r.Int(19) != 0;
-    it.model_calls = static_cast<int>(r.Int(20));
-    it.tool_calls = static_cast<int>(r.Int(21));
-    it.trace_id = r.Text(22);
-    it.started_unix_ns = r.Int(23);
-    it.ended_unix_ns = r.Int(24);
-    items.push_back(std::move(it));
-  }
-  auto a = db_->Prepare(
-      "SELECT a.item_id, a.name, a.outcome, a.score, a.label, a.rationale, a.source, a.error, a.judge_model, "
-      "a.judge_input_tokens, a.judge_output_tokens, a.judge_cost_usd, a.judge_samples, a.judge_agreement "
-      "FROM assessments a JOIN items i ON i.id = a.item_id WHERE i.run_id = ? ORDER BY a.item_id, a.id");
-  if (!a.ok()) return a.status();
-  (*a)->Bind(1, run_id);
-  size_t cursor = 0;
-  // Items are ordered by (variant, row, repeat), not by id, so index them by id.
-  std::vector<std::pair<int64_t, size_t>> by_id;
-  by_id.reserve(items.size());
-  for (size_t i = 0; i < items.size(); ++i) by_id.push_back({items[i].id, i});
-  std::sort(by_id.begin(), by_id.end());
-  while (true) {
-    Result<bool> row = (*a)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    const SqliteStatement& r = **a;
-    int64_t item_id = r.Int(0);
-    while (cursor < by_id.size() && by_id[cursor].first < item_id) ++cursor;
-    if (cursor >= by_id.size() || by_id[cursor].first != item_id) continue;
-    AssessmentRow as;
-    as.name = r.Text(1);
-    as.outcome = r.Text(2);
-    as.score = r.OptionalDouble(3);
-    as.label = r.Text(4);
-    as.rationale = r.Text(5);
-    as.source = r.Text(6);
-    as.error = r.Text(7);
-    as.judge_model = r.Text(8);
-    as.judge_input_tokens = r.Int(9);
-    as.judge_output_tokens = r.Int(10);
-    as.judge_cost_usd = r.OptionalDouble(11);
-    as.judge_samples = static_cast<int>(r.Int(12));
-    as.judge_agreement = r.OptionalDouble(13);
-    items[by_id[cursor].second].assessments.push_back(std::move(as));
-  }
+  Status s = ForEachItem(run_id, true, [&](const ItemRecord& item) { items.push_back(item); });
+  if (!s.ok()) return s;
+  std::sort(items.begin(), items.end(), [](const ItemRecord& x, const ItemRecord& y) {
+    return std::tie(x.variant_id, x.row_index, x.repeat) < std::tie(y.variant_id, y.row_index, y.repeat);
+  });
   return items;
 }
 
