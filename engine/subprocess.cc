@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -20,6 +21,24 @@ namespace {
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+// One write to a pipe whose reader may be gone, without letting SIGPIPE kill the process: the signal is blocked on
+// this thread for the call and a SIGPIPE it raised is consumed. Returns what write() returned (errno kept).
+ssize_t WriteWithoutSigpipe(int fd, const char* data, size_t size) {
+  sigset_t pipe_only, old;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+  ssize_t w = write(fd, data, size);
+  int saved = errno;
+  if (w < 0 && saved == EPIPE) {
+    timespec zero{0, 0};
+    sigtimedwait(&pipe_only, nullptr, &zero);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = saved;
+  return w;
 }
 
 std::vector<std::string> BuildEnvironment(const SubprocessOptions& options) {
@@ -124,7 +143,8 @@ Result<SubprocessResult> RunSubprocess(const SubprocessOptions& options) {
     for (int k = 0; k < n; ++k) {
       if (fds[k].revents == 0) continue;
       if (k == stdin_slot) {
-        ssize_t w = write(stdin_fd, options.stdin_data.data() + written, options.stdin_data.size() - written);
+        ssize_t w =
+            WriteWithoutSigpipe(stdin_fd, options.stdin_data.data() + written, options.stdin_data.size() - written);
         if (w > 0) written += static_cast<size_t>(w);
         if (w < 0 && errno != EAGAIN) written = options.stdin_data.size();
         if (written >= options.stdin_data.size() || (fds[k].revents & (POLLERR | POLLHUP))) {
