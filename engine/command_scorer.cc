@@ -18,6 +18,7 @@
 
 #include "core/json_writer.h"
 #include "core/strings.h"
+#include "engine/subprocess.h"
 #include "scorers/json_util.h"
 #include "scorers/scorer_params.h"
 
@@ -32,24 +33,6 @@ constexpr size_t kMaxResponseBytes = 1 << 20;
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// Writes to a pipe whose reader may be gone without dying of SIGPIPE: the signal is blocked on this thread for the
-// write and a pending one is consumed.
-ssize_t WriteNoSigpipe(int fd, const char* data, size_t size) {
-  sigset_t pipe_only, old;
-  sigemptyset(&pipe_only);
-  sigaddset(&pipe_only, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-  ssize_t n = write(fd, data, size);
-  int saved = errno;
-  if (n < 0 && saved == EPIPE) {
-    timespec zero{0, 0};
-    sigtimedwait(&pipe_only, nullptr, &zero);
-  }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  errno = saved;
-  return n;
 }
 
 // One worker process: started on demand, killed on a timeout or protocol error. Not thread-safe (the pool hands it
@@ -109,7 +92,7 @@ class WorkerProcess {
       }
       if (ready <= 0) continue;
       if (in_slot >= 0 && fds[in_slot].revents != 0) {
-        ssize_t w = WriteNoSigpipe(in_, data.data() + written, data.size() - written);
+        ssize_t w = WriteWithoutSigpipe(in_, data.data() + written, data.size() - written);
         if (w > 0) {
           written += static_cast<size_t>(w);
         } else if (w < 0 && errno != EAGAIN && errno != EINTR) {

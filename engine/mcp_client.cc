@@ -18,6 +18,7 @@
 
 #include "core/json_writer.h"
 #include "core/strings.h"
+#include "engine/subprocess.h"
 
 extern char** environ;
 
@@ -27,33 +28,6 @@ namespace {
 constexpr const char* kProtocolVersion = "2025-06-18";
 constexpr size_t kStderrTailBytes = 8192;
 constexpr size_t kMaxLineBytes = 64 << 20;
-
-// Writes all of `data` to a pipe without letting SIGPIPE kill the process when the reader has gone.
-bool WriteAll(int fd, const std::string& data) {
-  sigset_t pipe_only, old;
-  sigemptyset(&pipe_only);
-  sigaddset(&pipe_only, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-  bool ok = true;
-  bool epipe = false;
-  size_t written = 0;
-  while (written < data.size()) {
-    ssize_t w = write(fd, data.data() + written, data.size() - written);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      ok = false;
-      epipe = errno == EPIPE;
-      break;
-    }
-    written += static_cast<size_t>(w);
-  }
-  if (epipe) {
-    timespec zero{0, 0};
-    sigtimedwait(&pipe_only, nullptr, &zero);  // Consume the SIGPIPE raised for this thread.
-  }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  return ok;
-}
 
 std::string Excerpt(std::string_view text, size_t max) {
   std::string t(TrimWhitespace(text));
@@ -195,7 +169,7 @@ class McpClient::Connection {
     line.push_back('\n');
     std::lock_guard<std::mutex> lock(write_mu_);
     if (in_fd_ < 0) return false;
-    return WriteAll(in_fd_, line);
+    return WriteAllWithoutSigpipe(in_fd_, line);
   }
 
   void ReadLoop() {
@@ -307,7 +281,7 @@ class McpClient::Connection {
       pid_ = -1;
     }
     if (reader_.joinable()) {
-      if (wake_[1] >= 0) WriteAll(wake_[1], "x");
+      if (wake_[1] >= 0) WriteAllWithoutSigpipe(wake_[1], "x");
       reader_.join();
     }
     for (int* fd : {&out_fd_, &err_fd_, &wake_[0], &wake_[1]}) {

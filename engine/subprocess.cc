@@ -23,8 +23,22 @@ int64_t NowMs() {
       .count();
 }
 
-// One write to a pipe whose reader may be gone, without letting SIGPIPE kill the process: the signal is blocked on
-// this thread for the call and a SIGPIPE it raised is consumed. Returns what write() returned (errno kept).
+std::vector<std::string> BuildEnvironment(const SubprocessOptions& options) {
+  std::map<std::string, std::string> merged;
+  if (options.inherit_env) {
+    for (char** e = environ; *e != nullptr; ++e) {
+      const char* eq = std::strchr(*e, '=');
+      if (eq != nullptr) merged[std::string(*e, static_cast<size_t>(eq - *e))] = eq + 1;
+    }
+  }
+  for (const auto& [k, v] : options.env) merged[k] = v;
+  std::vector<std::string> env;
+  for (const auto& [k, v] : merged) env.push_back(k + "=" + v);
+  return env;
+}
+
+}  // namespace
+
 ssize_t WriteWithoutSigpipe(int fd, const char* data, size_t size) {
   sigset_t pipe_only, old;
   sigemptyset(&pipe_only);
@@ -41,21 +55,16 @@ ssize_t WriteWithoutSigpipe(int fd, const char* data, size_t size) {
   return w;
 }
 
-std::vector<std::string> BuildEnvironment(const SubprocessOptions& options) {
-  std::map<std::string, std::string> merged;
-  if (options.inherit_env) {
-    for (char** e = environ; *e != nullptr; ++e) {
-      const char* eq = std::strchr(*e, '=');
-      if (eq != nullptr) merged[std::string(*e, static_cast<size_t>(eq - *e))] = eq + 1;
-    }
+bool WriteAllWithoutSigpipe(int fd, const std::string& data) {
+  size_t written = 0;
+  while (written < data.size()) {
+    ssize_t w = WriteWithoutSigpipe(fd, data.data() + written, data.size() - written);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    written += static_cast<size_t>(w);
   }
-  for (const auto& [k, v] : options.env) merged[k] = v;
-  std::vector<std::string> env;
-  for (const auto& [k, v] : merged) env.push_back(k + "=" + v);
-  return env;
+  return true;
 }
-
-}  // namespace
 
 Result<SubprocessResult> RunSubprocess(const SubprocessOptions& options) {
   if (options.argv.empty()) return Status::InvalidInput("no program to run");

@@ -4,6 +4,8 @@
 #ifndef LLMEVAL_ENGINE_SUBPROCESS_H_
 #define LLMEVAL_ENGINE_SUBPROCESS_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -31,6 +33,13 @@ struct SubprocessResult {
   std::string out;
   std::string err;
 };
+
+// One write() to a pipe whose reader may be gone, without SIGPIPE killing the process: the signal is blocked on the
+// calling thread for the call and a SIGPIPE it raised is consumed. Returns what write() returned, errno kept.
+ssize_t WriteWithoutSigpipe(int fd, const char* data, size_t size);
+
+// Writes all of `data` (retrying short writes and EINTR) with WriteWithoutSigpipe; false when the pipe failed.
+bool WriteAllWithoutSigpipe(int fd, const std::string& data);
 
 // Returns the result once the program has exited (or was killed at the deadline). A Status error only when the
 // program could not be started at all (not found, not executable).
