@@ -14,9 +14,14 @@ void AppendJsonString(std::string_view text, std::string* out) {
     repaired = SanitizeUtf8(text);
     text = repaired;
   }
+  out->reserve(out->size() + text.size() + 2);
   out->push_back('"');
-  for (char ch : text) {
-    unsigned char c = static_cast<unsigned char>(ch);
+  size_t run_start = 0;  // Characters that need no escape are appended in runs, not one by one.
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(text.data() + run_start, i - run_start);
+    run_start = i + 1;
     switch (c) {
       case '"':
         out->append("\\\"");
@@ -39,16 +44,14 @@ void AppendJsonString(std::string_view text, std::string* out) {
       case '\f':
         out->append("\\f");
         break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(ch);
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        char buf[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out->append(buf, sizeof buf);
+      }
     }
   }
+  out->append(text.data() + run_start, text.size() - run_start);
   out->push_back('"');
 }
 

@@ -1,5 +1,8 @@
 #include "core/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace llmeval {
 namespace {
 
@@ -35,6 +38,14 @@ size_t ValidSequenceLength(std::string_view text, size_t i) {
 
 bool IsValidUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    // ASCII fast path: eight bytes at a time while none has its high bit set.
+    while (i + 8 <= text.size()) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if ((word & 0x8080808080808080ULL) != 0) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
     size_t len = ValidSequenceLength(text, i);
     if (len == 0) return false;
     i += len;

@@ -2,12 +2,17 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -17,6 +22,7 @@ namespace {
 
 constexpr size_t kMaxPooledHandles = 4096;
 constexpr int kMaxPollMs = 1000;
+constexpr int kMaxEvents = 256;
 
 int64_t SteadyNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -80,6 +86,18 @@ class CurlTransport::Impl {
     curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, options.max_total_connections);
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options.max_cached_connections);
     verbose_ = options.verbose;
+    // curl tells us which sockets to watch (OnSocket) and when to call it back (OnTimer); the loop waits on epoll,
+    // so one wake-up costs O(ready sockets), not O(open connections) as curl_multi_poll does.
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    epoll_event wake_event{};
+    wake_event.events = EPOLLIN;
+    wake_event.data.fd = wake_fd_;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake_event);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
     thread_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "llmeval-http");  // Shows in top, perf and debuggers.
       Loop();
@@ -91,10 +109,12 @@ class CurlTransport::Impl {
       std::lock_guard<std::mutex> lock(mu_);
       stopping_ = true;
     }
-    curl_multi_wakeup(multi_);
+    Wake();
     thread_.join();
     for (CURL* easy : pool_) curl_easy_cleanup(easy);
     curl_multi_cleanup(multi_);
+    close(wake_fd_);
+    close(epoll_fd_);
   }
 
   void Send(HttpRequest request, std::function<void(HttpResponse)> done) {
@@ -114,7 +134,7 @@ class CurlTransport::Impl {
       Cancel(std::move(transfer));
       return;
     }
-    if (wake) curl_multi_wakeup(multi_);
+    if (wake) Wake();
   }
 
   void Schedule(int64_t delay_ns, std::function<void()> task) {
@@ -135,10 +155,51 @@ class CurlTransport::Impl {
       task();
       return;
     }
-    if (wake) curl_multi_wakeup(multi_);
+    if (wake) Wake();
   }
 
  private:
+  void Wake() {
+    uint64_t one = 1;
+    ssize_t n = write(wake_fd_, &one, sizeof one);  // Only fails when the counter is already non-zero: awake anyway.
+    (void)n;
+  }
+
+  // CURLMOPT_SOCKETFUNCTION: keeps epoll watching what curl wants to watch. When curl stops watching a socket (its
+  // transfer finished and the connection went back to the pool) the registration is parked rather than deleted, since
+  // the next request on that connection usually wants it again; a parked socket that reports an event is deleted then.
+  // A re-watch always uses EPOLL_CTL_MOD, which fails with ENOENT when curl closed the socket meanwhile (closing drops
+  // the registration) and the number came back for a new one.
+  static int OnSocket(CURL*, curl_socket_t fd, int what, void* user, void*) {
+    auto* self = static_cast<Impl*>(user);
+    auto it = self->watched_.find(fd);
+    if (what == CURL_POLL_REMOVE) {
+      if (it != self->watched_.end()) it->second = false;
+      return 0;
+    }
+    epoll_event event{};
+    event.data.fd = fd;
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) event.events |= EPOLLIN;
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) event.events |= EPOLLOUT;
+    if (it != self->watched_.end()) {
+      it->second = true;
+      if (epoll_ctl(self->epoll_fd_, EPOLL_CTL_MOD, fd, &event) == 0 || errno != ENOENT) return 0;
+    } else {
+      self->watched_.emplace(fd, true);
+    }
+    if (epoll_ctl(self->epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0 && errno == EEXIST) {
+      epoll_ctl(self->epoll_fd_, EPOLL_CTL_MOD, fd, &event);
+    }
+    return 0;
+  }
+
+  // CURLMOPT_TIMERFUNCTION: curl wants socket_action(CURL_SOCKET_TIMEOUT) after `timeout_ms` (-1: never).
+  static int OnTimer(CURLM*, long timeout_ms, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    self->curl_due_ns_ = timeout_ms < 0 ? -1 : SteadyNanos() + static_cast<int64_t>(timeout_ms) * 1'000'000;
+    return 0;
+  }
+
   void Loop() {
     for (;;) {
       std::vector<std::unique_ptr<Transfer>> fresh;
@@ -170,20 +231,40 @@ class CurlTransport::Impl {
       }
       for (auto& transfer : fresh) Start(std::move(transfer));
       for (auto& task : due) task();
-
       int running = 0;
-      curl_multi_perform(multi_, &running);
-      DrainCompleted();
-
-      long timeout_ms = kMaxPollMs;
-      long curl_timeout = -1;
-      curl_multi_timeout(multi_, &curl_timeout);
-      if (curl_timeout >= 0) timeout_ms = std::min(timeout_ms, curl_timeout);
-      if (next_due_ns >= 0) {
-        int64_t wait_ns = std::max<int64_t>(next_due_ns - SteadyNanos(), 0);
-        timeout_ms = std::min<long>(timeout_ms, static_cast<long>((wait_ns + 999'999) / 1'000'000));
+      if (curl_due_ns_ >= 0 && curl_due_ns_ <= SteadyNanos()) {
+        curl_due_ns_ = -1;
+        curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+        DrainCompleted();
       }
-      if (timeout_ms > 0) curl_multi_poll(multi_, nullptr, 0, static_cast<int>(timeout_ms), nullptr);
+
+      int64_t wait_until_ns = SteadyNanos() + int64_t{kMaxPollMs} * 1'000'000;
+      if (curl_due_ns_ >= 0) wait_until_ns = std::min(wait_until_ns, curl_due_ns_);
+      if (next_due_ns >= 0) wait_until_ns = std::min(wait_until_ns, next_due_ns);
+      int64_t wait_ns = std::max<int64_t>(wait_until_ns - SteadyNanos(), 0);
+      int timeout_ms = static_cast<int>((wait_ns + 999'999) / 1'000'000);
+      epoll_event events[kMaxEvents];
+      int ready = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
+      for (int i = 0; i < ready; ++i) {
+        int fd = events[i].data.fd;
+        if (fd == wake_fd_) {
+          uint64_t count;
+          ssize_t n = read(wake_fd_, &count, sizeof count);
+          (void)n;
+          continue;
+        }
+        if (auto it = watched_.find(fd); it != watched_.end() && !it->second) {
+          epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // Parked: curl no longer watches it.
+          watched_.erase(it);
+          continue;
+        }
+        int flags = 0;
+        if (events[i].events & (EPOLLIN | EPOLLHUP)) flags |= CURL_CSELECT_IN;
+        if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+        if (events[i].events & EPOLLERR) flags |= CURL_CSELECT_ERR;
+        curl_multi_socket_action(multi_, fd, flags, &running);
+      }
+      if (ready > 0) DrainCompleted();
     }
   }
 
@@ -226,7 +307,9 @@ class CurlTransport::Impl {
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    // PIPEWAIT makes a request wait for a connection in progress in case it can multiplex. That only pays over TLS,
+    // where ALPN may offer HTTP/2; over cleartext HTTP/1.1 it holds every request behind the first response.
+    if (r.url.compare(0, 8, "https://") == 0) curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<int64_t>(r.connect_timeout_ms, 1)));
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(r.total_timeout_ms, 1)));
@@ -308,6 +391,8 @@ class CurlTransport::Impl {
   }
 
   CURLM* multi_ = nullptr;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
   bool verbose_ = false;
   std::thread thread_;
 
@@ -322,6 +407,8 @@ class CurlTransport::Impl {
   // IO thread only.
   std::unordered_set<Transfer*> active_;
   std::vector<CURL*> pool_;
+  int64_t curl_due_ns_ = -1;
+  std::unordered_map<int, bool> watched_;  // Sockets registered with epoll -> curl watches them (false: parked).  // When curl wants its timeout action; -1: no timeout pending.
 };
 
 CurlTransport::CurlTransport(CurlTransportOptions options) : impl_(std::make_unique<Impl>(options)) {}

@@ -1,5 +1,6 @@
-// CurlTransport: the production HttpTransport. One IO thread drives a libcurl multi handle (curl_multi_poll, woken by
-// curl_multi_wakeup when work arrives); new requests and scheduled tasks pass through a mutex-protected queue, and a
+// CurlTransport: the production HttpTransport. One IO thread drives a libcurl multi handle with
+// curl_multi_socket_action over epoll (each wake-up costs O(ready sockets), not O(open connections)), woken through an
+// eventfd when work arrives; new requests and scheduled tasks pass through a mutex-protected queue, and a
 // timer heap runs Schedule()d tasks. Connections are reused (HTTP/2 multiplexing when the server offers it, keep-alive
 // for HTTP/1.1), responses may be gzip-compressed, and easy handles are pooled so a request costs little CPU.
 //

@@ -43,6 +43,33 @@ TEST(Utf8Test, ValidatesAndRepairs) {
   EXPECT_EQ(replaced, 2u);
 }
 
+// The validator skips ASCII eight bytes at a time: a bad byte must be found at every offset of a long string.
+TEST(Utf8Test, FindsABadByteAtEveryOffset) {
+  for (size_t at = 0; at < 40; ++at) {
+    std::string text(40, 'a');
+    EXPECT_TRUE(IsValidUtf8(text));
+    text[at] = '\xFF';
+    EXPECT_FALSE(IsValidUtf8(text)) << at;
+    text[at] = 'a';
+    text.replace(at, 1, "\xE2\x80\x93");  // A valid three-byte sequence after any number of ASCII bytes.
+    EXPECT_TRUE(IsValidUtf8(text)) << at;
+    text.resize(at + 2);  // ...and the same sequence cut short at the end.
+    EXPECT_FALSE(IsValidUtf8(text)) << at;
+  }
+}
+
+// Plain runs are copied in bulk: escapes at the start, the end and next to each other keep the text around them.
+TEST(JsonWriterTest, EscapesAtRunBoundaries) {
+  EXPECT_EQ(JsonQuote(""), "\"\"");
+  EXPECT_EQ(JsonQuote("\"abc\""), "\"\\\"abc\\\"\"");
+  EXPECT_EQ(JsonQuote("\n\n"), "\"\\n\\n\"");
+  EXPECT_EQ(JsonQuote("a\x1f\x7f"), "\"a\\u001f\x7f\"");
+  EXPECT_EQ(JsonQuote(std::string("x\0y", 3)), "\"x\\u0000y\"");
+  std::string out = "prefix:";
+  AppendJsonString("tail", &out);
+  EXPECT_EQ(out, "prefix:\"tail\"");
+}
+
 TEST(JsonWriterTest, EscapesAndNests) {
   JsonWriter w;
   w.BeginObject();
