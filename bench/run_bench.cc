@@ -6,7 +6,9 @@
 //
 // Sections (--sections=a,b,c,d; default all):
 //   a  throughput vs ideal (concurrency / latency) at 256 / 200 ms and 1024 / 1 s; one model call per item
-//   b  engine CPU time per item (process CPU / items) from the section-a runs and one at 64 / 20 ms
+//   b  engine CPU time per item (process CPU / items) from the section-a runs and one at 64 / 20 ms; every row also
+//      shows the CPU of the same run over one item (fixed_s: store open, setup, summary) and the marginal CPU per
+//      item beyond it (marg_us/it)
 //   c  peak RSS for --small-rows vs --big-rows with the in-process `sim` model (no HTTP; the memory of the engine)
 //   d  the small-suite shape: model + judge + two scorers, 50 ms, concurrency 4, 32, 128 for each of --suite-items
 // Flags: --items=N (section a, default 4000; full size 20000), --small-rows=10000 --big-rows=N (default 100000; full
@@ -100,6 +102,7 @@ ProjectConfig MakeConfig(const Setup& s, const std::string& dataset, const std::
 struct Figures {
   double wall = 0, cpu_s = 0;
   int64_t items = 0, errors = 0, rss_kib = 0;
+  double fixed_cpu_s = -1;  // CPU of the same run over one item (store open, setup, summary); -1 when not measured.
 };
 
 // Runs one evaluation in a forked child; `dataset` has at least `items` rows.
@@ -153,20 +156,32 @@ Figures MeasureMedian(Setup setup, const std::string& dataset, int64_t items, in
   }
   if (runs.empty()) return {};
   std::sort(runs.begin(), runs.end(), [](const Figures& a, const Figures& b) { return a.wall < b.wall; });
-  return runs[runs.size() / 2];
+  Figures median = runs[runs.size() / 2];
+  // The same run over one item: its CPU is the fixed cost of a run, so the per-item cost can be shown without it.
+  ServerProcess server;
+  if (latency_ms < 0 || server.Start(latency_ms)) {
+    if (latency_ms >= 0) setup.base_url = server.base_url();
+    Figures one = Measure(setup, dataset, 1);
+    if (one.items == 1) median.fixed_cpu_s = one.cpu_s;
+  }
+  return median;
 }
 
 void PrintHeader() {
-  std::printf("  %6s %6s %7s %6s %8s %9s %9s %7s %8s %10s %7s %8s\n", "conc", "lat_ms", "items", "calls", "wall_s",
-              "ideal_s", "items/s", "ratio", "cpu_s", "cpu_us/it", "errors", "rss_MiB");
+  std::printf("  %6s %6s %7s %6s %8s %9s %9s %7s %8s %10s %8s %10s %7s %8s\n", "conc", "lat_ms", "items", "calls",
+              "wall_s", "ideal_s", "items/s", "ratio", "cpu_s", "cpu_us/it", "fixed_s", "marg_us/it", "errors",
+              "rss_MiB");
 }
 
 void PrintRow(int concurrency, int latency_ms, int calls_per_item, const Figures& f) {
   double ideal = latency_ms > 0 ? static_cast<double>(f.items) * calls_per_item * latency_ms / 1000.0 / concurrency : 0;
-  std::printf("  %6d %6d %7lld %6d %8.2f %9.2f %9.0f %6.1f%% %8.2f %10.1f %7lld %8.1f\n", concurrency, latency_ms,
-              static_cast<long long>(f.items), calls_per_item, f.wall, ideal, f.wall > 0 ? f.items / f.wall : 0,
-              f.wall > 0 && ideal > 0 ? 100 * ideal / f.wall : 0, f.cpu_s, f.items > 0 ? f.cpu_s * 1e6 / f.items : 0,
-              static_cast<long long>(f.errors), f.rss_kib / 1024.0);
+  // Marginal: CPU beyond the fixed cost of a run, per item after the first.
+  double marginal = f.fixed_cpu_s >= 0 && f.items > 1 ? (f.cpu_s - f.fixed_cpu_s) * 1e6 / (f.items - 1) : 0;
+  std::printf("  %6d %6d %7lld %6d %8.2f %9.2f %9.0f %6.1f%% %8.2f %10.1f %8.3f %10.1f %7lld %8.1f\n", concurrency,
+              latency_ms, static_cast<long long>(f.items), calls_per_item, f.wall, ideal,
+              f.wall > 0 ? f.items / f.wall : 0, f.wall > 0 && ideal > 0 ? 100 * ideal / f.wall : 0, f.cpu_s,
+              f.items > 0 ? f.cpu_s * 1e6 / f.items : 0, f.fixed_cpu_s, marginal, static_cast<long long>(f.errors),
+              f.rss_kib / 1024.0);
   std::fflush(stdout);
 }
 

@@ -1,14 +1,28 @@
 #include "engine/cpu_executor.h"
 
 #include <tbb/task_arena.h>
-#include <tbb/task_group.h>
+
+#include <condition_variable>
+#include <mutex>
 
 namespace llmeval {
 
+// Tasks go to the arena's shared queue with task_arena::enqueue: the submitting thread (usually the HTTP IO thread)
+// never joins the arena, which would cost it an arena entry and exit per task. A counter of unfinished tasks gives
+// Wait its meaning; a task that submits another counts it before its own count drops, so the count reaches zero only
+// when the whole tree is done.
 struct CpuExecutor::Impl {
   explicit Impl(int threads) : arena(threads > 0 ? threads : tbb::task_arena::automatic) {}
+
+  void Done() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (--pending == 0) idle.notify_all();
+  }
+
   tbb::task_arena arena;
-  tbb::task_group group;
+  std::mutex mu;
+  std::condition_variable idle;
+  int64_t pending = 0;  // Guarded by mu.
 };
 
 CpuExecutor::CpuExecutor(int threads) : impl_(std::make_unique<Impl>(threads)) {}
@@ -16,11 +30,20 @@ CpuExecutor::CpuExecutor(int threads) : impl_(std::make_unique<Impl>(threads)) {
 CpuExecutor::~CpuExecutor() { Wait(); }
 
 void CpuExecutor::Submit(std::function<void()> task) {
-  impl_->arena.execute([this, &task] { impl_->group.run(std::move(task)); });
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    ++impl_->pending;
+  }
+  Impl* impl = impl_.get();
+  impl->arena.enqueue([impl, task = std::move(task)] {
+    task();
+    impl->Done();
+  });
 }
 
 void CpuExecutor::Wait() {
-  impl_->arena.execute([this] { impl_->group.wait(); });
+  std::unique_lock<std::mutex> lock(impl_->mu);
+  impl_->idle.wait(lock, [this] { return impl_->pending == 0; });
 }
 
 }  // namespace llmeval

@@ -5,6 +5,12 @@
 #include <vector>
 
 namespace llmeval {
+namespace {
+
+// How long the writer gathers items before it commits what it has (a full batch commits at once).
+constexpr auto kGatherTime = std::chrono::milliseconds(100);
+
+}  // namespace
 
 StoreWriter::StoreWriter(std::unique_ptr<Store> store, size_t batch_size, size_t max_queued)
     : store_(std::move(store)), batch_size_(batch_size), max_queued_(max_queued), thread_([this] { Loop(); }) {}
@@ -23,14 +29,18 @@ void StoreWriter::Push(ItemRecord item) {
     std::unique_lock<std::mutex> lock(mu_);
     room_.wait(lock, [this] { return queue_.size() < max_queued_; });
     queue_.push_back(std::move(item));
+    // The writer wakes by itself every kGatherTime; waking it for each item would cost a thread switch per item.
+    if (queue_.size() != batch_size_) return;
   }
   wake_.notify_one();
 }
 
 Status StoreWriter::Flush() {
   std::unique_lock<std::mutex> lock(mu_);
+  ++flush_waiters_;
   wake_.notify_one();
   drained_.wait(lock, [this] { return queue_.empty() && in_progress_ == 0; });
+  --flush_waiters_;
   return error_;
 }
 
@@ -45,7 +55,9 @@ void StoreWriter::Loop() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       // Wait briefly to gather a batch, so one transaction carries many items.
-      wake_.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping_ || queue_.size() >= batch_size_; });
+      wake_.wait_for(lock, kGatherTime, [this] {
+        return stopping_ || queue_.size() >= batch_size_ || (flush_waiters_ > 0 && !queue_.empty());
+      });
       if (queue_.empty()) {
         drained_.notify_all();
         if (stopping_) return;

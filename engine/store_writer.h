@@ -41,6 +41,7 @@ class StoreWriter {
   size_t in_progress_ = 0;
   int64_t written_ = 0;
   bool stopping_ = false;
+  int flush_waiters_ = 0;  // Threads in Flush: the writer commits without gathering while there are any.
   Status error_;
   std::thread thread_;
 };
