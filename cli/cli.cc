@@ -29,6 +29,8 @@ const std::vector<Command>& CommandTable() {
       {"traces", "list traces, export them as OTLP/JSON", &CmdTraces},
       {"trace", "show one trace as a timeline (waterfall)", &CmdTrace},
       {"sim-server", "serve the simulated model over an OpenAI-compatible HTTP API", &CmdSimServer},
+      {"report", "write a self-contained HTML report of a run, or of two runs compared", &CmdReport},
+      {"ui", "serve runs, items and traces as a live web app on 127.0.0.1", &CmdUi},
       {"gate", "CI quality gate: check a run against rules and a baseline; exit 1 when a rule fails", &CmdGate},
       {"baseline", "export a run as a portable baseline file for gate --baseline", &CmdBaseline},
       {"feedback", "record human feedback on items; list it (agreement shows in runs show)", &CmdFeedback},

@@ -408,7 +408,8 @@ class CurlTransport::Impl {
   std::unordered_set<Transfer*> active_;
   std::vector<CURL*> pool_;
   int64_t curl_due_ns_ = -1;
-  std::unordered_map<int, bool> watched_;  // Sockets registered with epoll -> curl watches them (false: parked).  // When curl wants its timeout action; -1: no timeout pending.
+  std::unordered_map<int, bool> watched_;  // Sockets registered with epoll -> curl watches them (false: parked).  //
+                                           // When curl wants its timeout action; -1: no timeout pending.
 };
 
 CurlTransport::CurlTransport(CurlTransportOptions options) : impl_(std::make_unique<Impl>(options)) {}

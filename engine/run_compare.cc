@@ -59,7 +59,8 @@ VariantComparison Compare(const VariantRecord& va, const Indexed& a, const Varia
       pass_b += pb;
       diffs.push_back(pb - pa);
       if (pa != pb) {
-        sc.flipped.push_back({key.first, key.second, item_b->rendered_input.substr(0, 160), pb > pa, y->rationale});
+        sc.flipped.push_back({key.first, key.second, item_b->rendered_input.substr(0, 160), pb > pa, y->rationale,
+                              it->second->id, item_b->id});
       }
     }
     sc.paired = static_cast<int64_t>(diffs.size());

@@ -17,7 +17,8 @@ struct FlippedItem {
   int repeat = 0;
   std::string question;  // An excerpt of the rendered input.
   bool now_passes = false;
-  std::string rationale;  // The newer run's rationale.
+  std::string rationale;           // The newer run's rationale.
+  int64_t item_a = 0, item_b = 0;  // The two items' ids (items.id).
 };
 
 struct ScorerComparison {

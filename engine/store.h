@@ -211,6 +211,41 @@ class Store {
   };
   Result<std::vector<FeedbackRow>> HumanFeedback(int64_t run_id);
 
+  // --- Report queries (store_report.cc) ---
+  // Filters over a run's items (engine/report_data.h); empty fields do not filter. Filtering and paging run in SQL.
+  struct ItemFilter {
+    int64_t variant_id = 0;
+    std::string failed_scorer;    // "*": any scorer failed; "NAME (human)": the human verdict of NAME failed.
+    bool errors_only = false;     // The item has an error, or one of its assessments errored.
+    std::string category_column;  // Normalised input column holding the category ("": no category filter).
+    std::string category;
+    std::string text;  // ASCII-case-insensitive substring of the rendered input (with the question), output or error.
+  };
+  struct ItemListRow {
+    // Assessments included, no spans; inputs_json is "{}"; rendered_input holds the question (the "question" input,
+    // else the rendered input) and output the answer, each cut to at most `excerpt_chars` + 1 characters.
+    ItemRecord item;
+    std::string category;
+  };
+  Result<int64_t> CountItems(int64_t run_id, const ItemFilter& filter);
+  // A page of matching items ordered by variant, row and repeat.
+  Result<std::vector<ItemListRow>> ListItems(int64_t run_id, const ItemFilter& filter, int64_t offset, int64_t limit,
+                                             int excerpt_chars);
+  // One item with its full texts and assessments (no spans). NotFound naming the id when absent.
+  Result<ItemRecord> GetItem(int64_t item_id);
+  // Streams the items of a run ordered by variant, row and repeat, with full texts, assessments and, with
+  // `with_spans`, the spans of each item's trace in start order. Holds one item at a time.
+  Status ForEachItemWithSpans(int64_t run_id, bool with_spans, const std::function<void(const ItemRecord&)>& fn);
+  // True when the run's first item (by variant, row, repeat) has the input `column`.
+  Result<bool> FirstItemHasInput(int64_t run_id, const std::string& column);
+  // Items stored per run, for `run_ids`.
+  Result<std::vector<std::pair<int64_t, int64_t>>> ItemCounts(const std::vector<int64_t>& run_ids);
+  // (experiment name, number of runs), by name.
+  Result<std::vector<std::pair<std::string, int64_t>>> ExperimentRunCounts();
+  // A rough upper estimate of the bytes a run's items, assessments and spans take (the store's size times the run's
+  // share of the items), for sizing output buffers.
+  Result<int64_t> ApproximateRunBytes(int64_t run_id);
+
  private:
   Store(std::unique_ptr<SqliteDb> db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
   Status Migrate();

@@ -130,6 +130,11 @@ CREATE TABLE response_cache (
       R"sql(
 CREATE INDEX IF NOT EXISTS items_by_trace ON items (trace_id);
 )sql",
+      // 3: report and ui filters find the items with an error or a failed or errored scorer without reading them all.
+      R"sql(
+CREATE INDEX IF NOT EXISTS assessments_by_outcome ON assessments (outcome, name, source, item_id);
+CREATE INDEX IF NOT EXISTS items_with_error ON items (run_id) WHERE error IS NOT NULL;
+)sql",
   };
   return kMigrations;
 }

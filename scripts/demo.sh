@@ -38,6 +38,12 @@ gen_id=$("$llmeval" runs list --limit 1 | awk 'NR==2 {print $1}')
 step "Evaluate the stored answers" "$llmeval" evaluate --run "$gen_id" --quiet
 step "Human feedback on one answer, next to the judge's verdict" \
   "$llmeval" feedback add "$trace_id" --name relevance --value pass --rationale "checked by the teacher"
+step "A self-contained HTML report of the first run (metadata, pass-rate charts, items, trace timelines)" \
+  "$llmeval" report 1 -o "$demo/report-run-1.html"
+step "The two prompts side by side in one report: paired deltas and flipped items" \
+  "$llmeval" report 1 "$concise_id" -o "$demo/report-compare.html"
+step "The agent run's report: open an item to see its tool calls on the timeline" \
+  "$llmeval" report "$run_id" -o "$demo/report-agent.html"
 step "Export the agent run's traces as OTLP/JSON (for Jaeger, Phoenix, Langfuse, MLflow)" \
   "$llmeval" traces export --run "$run_id" --format otlp-json -o "$demo/traces.otlp.jsonl"
 
@@ -63,3 +69,8 @@ step "The same over HTTP: the sim server on 127.0.0.1:$port as an OpenAI-compati
 step "All runs in the store" "$llmeval" runs list
 echo
 echo "Results are in $LLMEVAL_DB. Try: LLMEVAL_DB=$LLMEVAL_DB $llmeval runs show 2"
+echo "Reports (open in any browser, no network needed):"
+echo "  $demo/report-run-1.html"
+echo "  $demo/report-compare.html"
+echo "  $demo/report-agent.html"
+echo "Browse every run live: LLMEVAL_DB=$LLMEVAL_DB $llmeval ui    (serves http://127.0.0.1 only)"

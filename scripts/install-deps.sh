@@ -11,6 +11,8 @@ packages=(
 # Node.js runs the reference MCP server in the tests; any node and npm on the PATH will do.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
+# Headless Chromium drives the browser tests of `llmeval report` and `llmeval ui` (scripts/browser-tests.sh).
+command -v chromium >/dev/null || packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
