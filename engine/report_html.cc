@@ -1,8 +1,14 @@
 // Assembles the report app's shell, styles, script and data into one page. See engine/report_html.h.
 #include "engine/report_html.h"
 
+#include "core/base64.h"
+#include "engine/gzip.h"
+
 namespace llmeval {
 namespace {
+
+// zlib's fastest level: about 8x smaller on report details at a fraction of the cost of level 6 (about 14x).
+constexpr int kDetailsGzipLevel = 1;
 
 const char kLiveScript[] = "<script>window.LLMEVAL_LIVE = true;</script>";
 
@@ -99,8 +105,16 @@ std::string ReportHtml(const ReportDocuments& docs, const std::string& title) {
   data.reserve(docs.data_json.size() + docs.details_json.size() + 256);
   data += "<script type=\"application/json\" id=\"llmeval-data\">";
   data += EscapeJsonForScript(docs.data_json);
-  data += "</script>\n<script type=\"application/json\" id=\"llmeval-details\">";
-  data += EscapeJsonForScript(docs.details_json);
+  // The details are most of a report (every span's messages) and compress about tenfold; base64 holds no character
+  // that could end the script element. Plain escaped JSON is the fallback when zlib cannot start.
+  Result<std::string> packed = GzipCompress(docs.details_json, kDetailsGzipLevel);
+  if (packed.ok()) {
+    data += "</script>\n<script type=\"application/gzip\" id=\"llmeval-details-gz\">";
+    data += Base64Encode(*packed);
+  } else {
+    data += "</script>\n<script type=\"application/json\" id=\"llmeval-details\">";
+    data += EscapeJsonForScript(docs.details_json);
+  }
   data += "</script>";
   return Page(title, kReportContentSecurityPolicy, data);
 }

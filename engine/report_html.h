@@ -1,9 +1,12 @@
 // ReportHtml: assembles the browser app (engine/report_assets/: shell.html, app.css, app.js, compiled into the binary
 // by cmake/EmbedAssets.cmake) into one self-contained HTML page.
 //
-// Report mode (`llmeval report`): the page embeds the report's two JSON documents (engine/report_data.h) as
-// <script type="application/json" id="llmeval-data"> and id="llmeval-details"; it needs no network at all and works
-// from disk. Live mode (`llmeval ui`): the same app with window.LLMEVAL_LIVE = true fetches the JSON API instead.
+// Report mode (`llmeval report`): the page embeds the report's two JSON documents (engine/report_data.h): the data as
+// <script type="application/json" id="llmeval-data">, the item details gzip-compressed and base64-encoded as
+// <script type="application/gzip" id="llmeval-details-gz"> (unpacked by the browser's DecompressionStream when the
+// first item opens; plain JSON in id="llmeval-details" when compression is unavailable). It needs no network at all
+// and works from disk. Live mode (`llmeval ui`): the same app with window.LLMEVAL_LIVE = true fetches the JSON API
+// instead.
 //
 // Safety contract: JSON inside the data blocks goes through EscapeJsonForScript, so no string in the data can close
 // the script element or start markup; the page carries a strict Content-Security-Policy meta (nothing external may

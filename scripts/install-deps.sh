@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages llmeval needs to build, test and run its example, skipping what is present.
-# Idempotent; needs root (or sudo) only when something is missing. Usage: scripts/install-deps.sh
+# Idempotent; needs root (or sudo) only when something is missing.
+# Usage: scripts/install-deps.sh [--tests]     --tests: also what only the tests need (Chromium for the browser tests)
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
-  libcurl4-openssl-dev libsimdjson-dev libsqlite3-dev libtbb-dev libyaml-cpp-dev libevent-dev
+  libcurl4-openssl-dev libsimdjson-dev libsqlite3-dev libtbb-dev libyaml-cpp-dev libevent-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 clang libclang-rt-14-dev
 )
@@ -12,7 +13,9 @@ packages=(
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 # Headless Chromium drives the browser tests of `llmeval report` and `llmeval ui` (scripts/browser-tests.sh).
-command -v chromium >/dev/null || packages+=(chromium)
+if [ "${1:-}" = "--tests" ]; then
+  command -v chromium >/dev/null || packages+=(chromium)
+fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -3,7 +3,7 @@
 # loopback HTTP tests against the simulated server, end-to-end CLI tests, the include-graph check).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bash "$root/scripts/install-deps.sh"
+bash "$root/scripts/install-deps.sh" --tests
 bash "$root/scripts/build.sh"
 cd "$root/build"
 bash "$root/scripts/install-mcp-test-server.sh" || true  # optional: the MCP tests skip without it

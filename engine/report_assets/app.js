@@ -1,10 +1,11 @@
 // llmeval viewer: one vanilla-JS single-page app (plain ES2020, no framework, no build step, no external resource)
 // behind both `llmeval report` and `llmeval ui`.
 //
-// Report mode: the page embeds the report's JSON (engine/report_data.h shapes) in two script elements of type
-// application/json: #llmeval-data (runs, items, comparison) is parsed at start, #llmeval-details (every item's full
-// texts, assessments and spans) only when the first item is opened. Live mode (window.LLMEVAL_LIVE === true): the same
-// views fetch the `llmeval ui` JSON API page by page. Both sit behind one data-source interface.
+// Report mode: the page embeds the report's JSON (engine/report_data.h shapes) in two script elements:
+// #llmeval-data (runs, items, comparison; application/json) is parsed at start, and the item details (every item's
+// full texts, assessments and spans; #llmeval-details-gz, gzip + base64, or #llmeval-details as plain JSON) only when
+// the first item is opened. Live mode (window.LLMEVAL_LIVE === true): the same views fetch the `llmeval ui` JSON API
+// page by page. Both sit behind one data-source interface.
 //
 // Safety: data never becomes markup. Elements are built with createElement / createElementNS and filled with
 // textContent or attributes; no markup string is ever assigned (a node is cleared with an empty string). Links are built
@@ -207,12 +208,22 @@
       const matches = this.cache.matches;
       return {total: matches.length, offset: q.offset, items: matches.slice(q.offset, q.offset + q.limit)};
     }
-    async item(id) {
-      if (this.details === null) {
-        const block = document.getElementById('llmeval-details');
-        this.details = JSON.parse((block && block.textContent) || '{}');
+    // The details block is gzip + base64 (or, as a fallback, plain JSON); it is unpacked once, on first use.
+    async loadDetails() {
+      const packed = document.getElementById('llmeval-details-gz');
+      if (packed) {
+        const binary = atob(packed.textContent.trim());
+        const bytes = new Uint8Array(binary.length);
+        for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+        const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+        return JSON.parse(await new Response(stream).text());
       }
-      const detail = this.details[String(id)];
+      const block = document.getElementById('llmeval-details');
+      return JSON.parse((block && block.textContent) || '{}');
+    }
+    async item(id) {
+      if (this.details === null) this.details = this.loadDetails();
+      const detail = (await this.details)[String(id)];
       if (!detail) throw new Error('item ' + id + ' is not in this report');
       return detail;
     }

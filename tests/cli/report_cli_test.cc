@@ -46,7 +46,7 @@ TEST(ReportCliTest, WritesSelfContainedReportOfOneRun) {
   std::string html = ReadFile(path);
   EXPECT_THAT(html, StartsWith("<!DOCTYPE html>"));
   EXPECT_THAT(html, HasSubstr("<script type=\"application/json\" id=\"llmeval-data\">{"));
-  EXPECT_THAT(html, HasSubstr("<script type=\"application/json\" id=\"llmeval-details\">{"));
+  EXPECT_THAT(html, HasSubstr("<script type=\"application/gzip\" id=\"llmeval-details-gz\">H4sI"));  // Gzip, base64.
   EXPECT_THAT(html, HasSubstr("Content-Security-Policy"));
   EXPECT_THAT(html, HasSubstr("<title>llmeval report: run 1"));
   EXPECT_THAT(html, HasSubstr("What is an algorithm?"));  // An item's question.

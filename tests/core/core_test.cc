@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/base64.h"
 #include "core/hash.h"
 #include "core/json_writer.h"
 #include "core/status.h"
@@ -87,6 +88,17 @@ TEST(JsonWriterTest, EscapesAndNests) {
   EXPECT_EQ(w.str(),
             "{\"s\":\"quote\\\" slash\\\\ nl\\n ctl\\u0001 bad\xEF\xBF\xBD\",\"a\":[1,0.5,false,null],"
             "\"raw\":{\"x\":1}}");
+}
+
+TEST(Base64Test, Rfc4648Vectors) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode(std::string("\xff\xfe\x00", 3)), "//4A");
 }
 
 TEST(HashTest, Sha256KnownVectors) {
