@@ -154,7 +154,9 @@
   // ---- Data sources: embedded (report) and fetch (live) --------------------------------------------------------
 
   // Items of one run filtered like the server's ItemQuery (engine/report_data.h).
-  function filterItems(items, q) {
+  // `fullTexts(item)`, when given, returns the item's full question, answer and error for the text search (the
+  // embedded rows carry excerpts only).
+  function filterItems(items, q, fullTexts) {
     const text = (q.q || '').toLowerCase();
     return items.filter((it) => {
       const outcomes = Object.values(it.scores || {});
@@ -164,7 +166,8 @@
       if (q.errors && !it.error && !outcomes.includes('error')) return false;
       if (q.category && it.category !== q.category) return false;
       if (text) {
-        const hay = [it.question, it.answer, it.error].map((x) => (x ? String(x).toLowerCase() : ''));
+        const texts = fullTexts ? fullTexts(it) : [it.question, it.answer, it.error];
+        const hay = texts.map((x) => (x ? String(x).toLowerCase() : ''));
         if (!hay.some((x) => x.includes(text))) return false;
       }
       return true;
@@ -203,7 +206,16 @@
       const key = JSON.stringify([runId, q.variant, q.failed, q.errors, q.category, q.q]);
       if (this.cache.key !== key) {
         const all = (this.data.items[String(runId)] || {items: []}).items || [];
-        this.cache = {key, matches: filterItems(all, q)};
+        let fullTexts = null;
+        if (q.q) {
+          // Search the full texts, as the live server does, not only the excerpts in the rows.
+          const details = await this.detailsDocument();
+          fullTexts = (it) => {
+            const d = details[String(it.id)];
+            return d && d.item ? [d.item.rendered_input, d.item.output, d.item.error] : [it.question, it.answer, it.error];
+          };
+        }
+        this.cache = {key, matches: filterItems(all, q, fullTexts)};
       }
       const matches = this.cache.matches;
       return {total: matches.length, offset: q.offset, items: matches.slice(q.offset, q.offset + q.limit)};
@@ -221,9 +233,12 @@
       const block = document.getElementById('llmeval-details');
       return JSON.parse((block && block.textContent) || '{}');
     }
-    async item(id) {
+    detailsDocument() {
       if (this.details === null) this.details = this.loadDetails();
-      const detail = (await this.details)[String(id)];
+      return this.details;
+    }
+    async item(id) {
+      const detail = (await this.detailsDocument())[String(id)];
       if (!detail) throw new Error('item ' + id + ' is not in this report');
       return detail;
     }
