@@ -245,6 +245,8 @@ class Store {
   // A rough upper estimate of the bytes a run's items, assessments and spans take (the store's size times the run's
   // share of the items), for sizing output buffers.
   Result<int64_t> ApproximateRunBytes(int64_t run_id);
+  // The largest assessment id in the store (0 when there is none); it moves whenever any verdict is stored.
+  Result<int64_t> LastAssessmentId();
 
  private:
   Store(std::unique_ptr<SqliteDb> db, Clock* clock) : db_(std::move(db)), clock_(clock) {}

@@ -373,4 +373,12 @@ Result<int64_t> Store::ApproximateRunBytes(int64_t run_id) {
   return static_cast<int64_t>(static_cast<double>((*q)->Int(0)) * share);
 }
 
+Result<int64_t> Store::LastAssessmentId() {
+  auto q = db_->Prepare("SELECT COALESCE(MAX(id), 0) FROM assessments");
+  if (!q.ok()) return q.status();
+  Result<bool> row = (*q)->Step();
+  if (!row.ok()) return row.status();
+  return *row ? (*q)->Int(0) : int64_t{0};
+}
+
 }  // namespace llmeval

@@ -140,7 +140,24 @@ UiReply ItemsRoute(Store* store, int64_t run_id, const QueryParams& params) {
   return FromResult(ItemsJson(store, run_id, query));
 }
 
-UiReply ApiRoute(Store* store, const std::vector<std::string_view>& s, const QueryParams& params) {
+UiReply RunRoute(Store* store, int64_t run_id, RunPageCache* cache) {
+  if (cache == nullptr) return FromResult(RunJson(store, run_id));
+  Result<RunRecord> run = store->GetRun(run_id);
+  Result<int64_t> last = store->LastAssessmentId();
+  if (!run.ok() || !last.ok()) return FromResult(RunJson(store, run_id));  // RunJson names the failure.
+  auto it = cache->entries.find(run_id);
+  if (it != cache->entries.end() && it->second.status == run->status && it->second.last_assessment_id == *last) {
+    return JsonReply(200, it->second.json);
+  }
+  Result<std::string> json = RunJson(store, run_id);
+  if (json.ok() && run->status != "running") {
+    if (cache->entries.size() >= RunPageCache::kMaxEntries) cache->entries.clear();
+    cache->entries[run_id] = RunPageCache::Entry{run->status, *last, *json};
+  }
+  return FromResult(json);
+}
+
+UiReply ApiRoute(Store* store, const std::vector<std::string_view>& s, const QueryParams& params, RunPageCache* cache) {
   // s[0] == "api".
   if (s.size() == 2 && s[1] == "runs") {
     int64_t limit = kDefaultRunLimit;
@@ -150,7 +167,7 @@ UiReply ApiRoute(Store* store, const std::vector<std::string_view>& s, const Que
   if ((s.size() == 3 || s.size() == 4) && s[1] == "runs") {
     Result<int64_t> run_id = ParseNumber(s[2], "run id", 1, INT64_MAX);
     if (!run_id.ok()) return ErrorReply(400, run_id.status().message());
-    if (s.size() == 3) return FromResult(RunJson(store, *run_id));
+    if (s.size() == 3) return RunRoute(store, *run_id, cache);
     if (s[3] == "items") return ItemsRoute(store, *run_id, params);
   }
   if (s.size() == 3 && s[1] == "items") {
@@ -173,7 +190,7 @@ UiReply ApiRoute(Store* store, const std::vector<std::string_view>& s, const Que
 
 }  // namespace
 
-UiReply RouteUiRequest(Store* store, std::string_view method, std::string_view uri) {
+UiReply RouteUiRequest(Store* store, std::string_view method, std::string_view uri, RunPageCache* cache) {
   if (method != "GET" && method != "HEAD") {
     UiReply reply = ErrorReply(405, "only GET and HEAD are served");
     reply.headers.emplace_back("Allow", "GET, HEAD");
@@ -199,7 +216,7 @@ UiReply RouteUiRequest(Store* store, std::string_view method, std::string_view u
     return reply;
   }
   std::vector<std::string_view> segments = Segments(path);
-  if (!segments.empty() && segments[0] == "api") return ApiRoute(store, segments, params);
+  if (!segments.empty() && segments[0] == "api") return ApiRoute(store, segments, params, cache);
   return ErrorReply(404, "not found");
 }
 
@@ -234,7 +251,7 @@ struct UiServer::Impl {
     requests.fetch_add(1, std::memory_order_relaxed);
     const char* host = evhttp_find_header(evhttp_request_get_input_headers(request), "Host");
     UiReply reply = HostAllowed(host) ? RouteUiRequest(store.get(), MethodName(evhttp_request_get_command(request)),
-                                                       evhttp_request_get_uri(request))
+                                                       evhttp_request_get_uri(request), &run_pages)
                                       : ErrorReply(403, "unexpected Host header; open the address llmeval ui printed");
     evkeyvalq* out = evhttp_request_get_output_headers(request);
     evhttp_add_header(out, "Content-Type", reply.content_type.c_str());
@@ -293,6 +310,7 @@ struct UiServer::Impl {
   event* stop_event = nullptr;
   std::thread thread;
   std::unique_ptr<Store> store;  // Used by the loop thread only once it runs.
+  RunPageCache run_pages;        // Loop thread only.
   std::atomic<uint64_t> requests{0};
 };
 

@@ -22,6 +22,7 @@
 #define LLMEVAL_ENGINE_UI_SERVER_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,9 +48,23 @@ struct UiReply {
   std::vector<std::pair<std::string, std::string>> headers;  // Extra headers (e.g. Allow on 405).
 };
 
+// The run pages (/api/runs/<id>) of runs that are no longer running: their statistics take a pass over every item
+// and assessment (about a second at 100,000 items), and a finished run changes only through new assessments (human
+// feedback). An entry is used while the run's status and the store's last assessment id are what they were.
+struct RunPageCache {
+  struct Entry {
+    std::string status;
+    int64_t last_assessment_id = 0;
+    std::string json;
+  };
+  std::map<int64_t, Entry> entries;  // By run id; cleared when it reaches kMaxEntries.
+  static constexpr size_t kMaxEntries = 64;
+};
+
 // Routes one request against `store`: `method` ("GET", "POST"...), `uri` the request target ("/api/runs?limit=5").
-// Pure apart from the store reads; the server calls it for every request. Host checks are the server's job.
-UiReply RouteUiRequest(Store* store, std::string_view method, std::string_view uri);
+// Pure apart from the store reads and `cache` (may be null); the server calls it for every request. Host checks are
+// the server's job.
+UiReply RouteUiRequest(Store* store, std::string_view method, std::string_view uri, RunPageCache* cache = nullptr);
 
 class UiServer {
  public:

@@ -305,6 +305,37 @@ TEST_F(UiServerTest, ShowsOneRunWithScorerStats) {
   EXPECT_TRUE(found);
 }
 
+// Finished runs' pages are cached; a verdict stored later (human feedback from another process) shows at once.
+TEST_F(UiServerTest, RunPageCacheSeesLaterFeedback) {
+  std::string path = "/api/runs/" + std::to_string(fixture_.run_id);
+  auto has_human_row = [&](simdjson::dom::element root) {
+    for (simdjson::dom::element stat : root["variants"].at(0)["scorers"].get_array()) {
+      if (std::string_view(stat["scorer"]) == "enough_words (human)") return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(has_human_row(GetJson(path)));
+  EXPECT_FALSE(has_human_row(GetJson(path)));  // From the cache.
+  {
+    Result<std::unique_ptr<Store>> other = Store::Open(scratch_.Path("store/llmeval.db"));
+    ASSERT_TRUE(other.ok());
+    AssessmentRow human;
+    human.name = "enough_words";
+    human.outcome = "pass";
+    human.source = "human";
+    ASSERT_TRUE((*other)->AddHumanAssessment(fixture_.item_ids[0], human).ok());
+  }
+  EXPECT_TRUE(has_human_row(GetJson(path)));
+
+  RunPageCache cache;
+  Result<std::unique_ptr<Store>> store = Store::Open(scratch_.Path("store/llmeval.db"));
+  ASSERT_TRUE(store.ok());
+  UiReply first = RouteUiRequest(store->get(), "GET", path, &cache);
+  ASSERT_EQ(first.status, 200);
+  ASSERT_EQ(cache.entries.count(fixture_.run_id), 1u) << "a completed run's page is kept";
+  EXPECT_EQ(RouteUiRequest(store->get(), "GET", path, &cache).body, first.body);
+}
+
 TEST_F(UiServerTest, PagesAndFiltersItems) {
   std::string base = "/api/runs/" + std::to_string(fixture_.run_id) + "/items";
   simdjson::dom::element all = GetJson(base);
