@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "core/strings.h"
+#include "core/version.h"
 
 namespace llmeval {
 
@@ -64,7 +65,7 @@ int RunCli(const std::vector<std::string>& args) {
     return 0;
   }
   if (name == "version" || name == "--version") {
-    std::printf("llmeval 0.1.0\n");
+    std::printf("llmeval %s\n", kLlmevalVersion);
     return 0;
   }
   std::vector<std::string> names = {"help", "version"};

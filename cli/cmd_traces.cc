@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
+#include "core/version.h"
 #include "engine/file_io.h"
 #include "engine/otlp_exporter.h"
 #include "engine/span_rows.h"
@@ -61,7 +62,7 @@ int CmdTrace(const Args& args) {
   Result<std::vector<Span>> spans = SpansFromRows(*rows);
   if (!spans.ok()) return Fail("trace show", spans.status());
   if (flags->Has("json")) {
-    std::printf("%s\n", EncodeOtlpJson(*spans, LlmevalResource("0.1.0", config->experiment), 0).c_str());
+    std::printf("%s\n", EncodeOtlpJson(*spans, LlmevalResource(kLlmevalVersion, config->experiment), 0).c_str());
     return 0;
   }
   WaterfallOptions options;
@@ -189,7 +190,7 @@ int CmdTraces(const Args& args) {
         rows.insert(rows.end(), t->begin(), t->end());
       }
     }
-    Resource resource = LlmevalResource("0.1.0", config->experiment);
+    Resource resource = LlmevalResource(kLlmevalVersion, config->experiment);
     if (push) {
       Result<std::vector<Span>> spans = SpansFromRows(rows);
       if (!spans.ok()) return Fail("traces export", spans.status());

@@ -8,6 +8,7 @@
 #include <random>
 #include <utility>
 
+#include "core/version.h"
 #include "engine/curl_transport.h"
 #include "engine/openai_provider.h"
 #include "engine/retry_policy.h"
@@ -265,7 +266,7 @@ void OtlpExporter::SendBatch(size_t index) {
   request.method = "POST";
   request.url = options_.endpoint.url;
   request.headers.emplace_back("Content-Type", "application/json");
-  request.headers.emplace_back("User-Agent", "llmeval-otlp/0.1.0");
+  request.headers.emplace_back("User-Agent", std::string("llmeval-otlp/") + kLlmevalVersion);
   for (const auto& header : options_.endpoint.headers) request.headers.push_back(header);
   request.connect_timeout_ms = std::min<int64_t>(10000, options_.endpoint.timeout_ms);
   request.total_timeout_ms = options_.endpoint.timeout_ms;

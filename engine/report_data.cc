@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
+#include "core/version.h"
 #include "engine/run_compare.h"
 #include "engine/run_summary.h"
 
@@ -24,7 +25,6 @@ namespace llmeval {
 namespace {
 
 constexpr size_t kExcerptChars = 240;
-constexpr char kVersion[] = "0.1.0";  // As printed by `llmeval version`.
 
 bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
@@ -635,7 +635,7 @@ Result<ReportDocuments> ReportJson(Store* store, const std::vector<int64_t>& run
   JsonWriter data;
   data.BeginObject();
   data.Field("generated_unix_ms", NsToMs(Clock::Real()->NowUnixNanos()));
-  data.Field("version", kVersion);
+  data.Field("version", kLlmevalVersion);
   data.Field("mode", "report");
   data.Key("runs");
   data.BeginArray();

@@ -6,6 +6,7 @@
 #include "core/status.h"
 #include "core/strings.h"
 #include "core/utf8.h"
+#include "core/version.h"
 
 namespace llmeval {
 namespace {
@@ -100,6 +101,8 @@ TEST(Base64Test, Rfc4648Vectors) {
   EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
   EXPECT_EQ(Base64Encode(std::string("\xff\xfe\x00", 3)), "//4A");
 }
+
+TEST(VersionTest, MatchesTheCMakeProjectVersion) { EXPECT_STREQ(kLlmevalVersion, LLMEVAL_PROJECT_VERSION); }
 
 TEST(HashTest, Sha256KnownVectors) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
