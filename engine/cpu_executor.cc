@@ -3,6 +3,8 @@
 #include <tbb/task_arena.h>
 
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <mutex>
 
 namespace llmeval {
@@ -35,8 +37,10 @@ void CpuExecutor::Submit(std::function<void()> task) {
     ++impl_->pending;
   }
   Impl* impl = impl_.get();
-  impl->arena.enqueue([impl, task = std::move(task)] {
-    task();
+  auto held = std::make_shared<std::function<void()>>(std::move(task));
+  impl->arena.enqueue([impl, held] {
+    (*held)();
+    *held = nullptr;  // Release what the task captured before it counts as done: Wait's caller may free it next.
     impl->Done();
   });
 }
