@@ -114,7 +114,7 @@ class Harness {
       if (!this.allowed.some((prefix) => url.startsWith(prefix))) this.problems.push(`request outside: ${url}`);
     });
     const page = context.pages()[0] || (await context.newPage());
-    page.setDefaultTimeout(15000);
+    page.setDefaultTimeout(30000);  // Generous: CI machines are shared and slow.
     page.on('pageerror', (err) => this.problems.push(`page error: ${err.message}`));
     page.on('console', (msg) => {
       const text = msg.text();
@@ -150,7 +150,7 @@ class Harness {
           const el = document.querySelector('[data-testid="items-total"]');
           return el && el.getAttribute('data-count') === String(n);
         },
-        expected, { timeout: 10000 });
+        expected, { timeout: 30000 });
     } catch (err) {
       const shown = await page.$eval(tid('items-total'), (el) => el.getAttribute('data-count')).catch(() => 'none');
       throw new Error(`${what}: items-total data-count is ${shown}, expected ${expected}`);

@@ -13,7 +13,7 @@ const fs = require('fs');
 const path = require('path');
 const { Harness, launchChromium } = require('./harness');
 
-const kTestTimeoutMs = 60000;
+const kTestTimeoutMs = 120000;
 
 async function main() {
   const wanted = process.argv.slice(2);
