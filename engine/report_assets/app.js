@@ -368,7 +368,7 @@
     const t = begin();
     try {
       if (r.view === 'run' && current && current.runId === String(r.run)) {
-        await showItem(current, r.item, t);
+        await showItem(current, r.item);
       } else if (r.view === 'run') {
         await renderRun(r.run, r.item, t);
       } else if (r.view === 'compare') {
@@ -776,12 +776,15 @@
     const run = data.run;
     mount([link('#/runs', 'Runs'), link(runHash(run.id), 'Run #' + run.id + (run.name ? ' · ' + run.name : ''))], body);
     current = ctx;
-    await showItem(ctx, itemId, t);
+    await showItem(ctx, itemId);
   }
 
   // ---- Item detail (#/run/<id>/item/<item id>): answer, assessments, trace ---------------------------------------
 
-  async function showItem(ctx, itemId, t) {
+  // The drawer keeps its own sequence rather than the navigation token: a filter refresh of the item list (which
+  // takes a new token) must not cancel an item that is opening, only a newer item may.
+  async function showItem(ctx, itemId) {
+    const seq = (ctx.itemSeq = (ctx.itemSeq || 0) + 1);
     ctx.openItem = itemId;
     for (const row of ctx.tbody.querySelectorAll('tr[data-item-id]')) {
       row.classList.toggle('selected', itemId !== null && row.getAttribute('data-item-id') === String(itemId));
@@ -800,12 +803,12 @@
     try {
       detail = await source.item(itemId);
     } catch (err) {
-      if (t !== token) return;
+      if (seq !== ctx.itemSeq) return;
       clear(ctx.drawer);
       appendAll(ctx.drawer, [drawerClose(ctx), errorBox(err)]);
       return;
     }
-    if (t !== token) return;
+    if (seq !== ctx.itemSeq) return;
     clear(ctx.drawer);
     ctx.drawer.appendChild(itemDetail(ctx, detail));
     ctx.drawer.scrollTop = 0;
