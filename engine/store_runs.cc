@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "engine/store.h"
+#include "engine/store_rows.h"
 
 namespace llmeval {
 namespace {
@@ -299,73 +300,25 @@ Result<std::vector<ItemRecord>> Store::Items(int64_t run_id) {
 }
 
 Status Store::ForEachItem(int64_t run_id, bool with_text, const std::function<void(const ItemRecord&)>& fn) {
-  std::string text_columns = with_text ? "inputs_json, rendered_input, output" : "'{}', '', NULL";
-  auto q = db_->Prepare(
-      "SELECT id, variant_id, row_index, repeat, item_key, " + text_columns +
-      ", COALESCE(error, ''), COALESCE(error_type, ''), COALESCE(finish_reason, ''), input_tokens, output_tokens, "
-      "cached_tokens, reasoning_tokens, cost_usd, latency_ms, ttfb_ms, from_cache, model_calls, tool_calls, trace_id, "
-      "started_unix_ns, ended_unix_ns FROM items WHERE run_id = ? ORDER BY id");
+  auto q = db_->Prepare(SelectItems(with_text ? "i.inputs_json, i.rendered_input, i.output" : "'{}', '', NULL") +
+                        "FROM items i WHERE i.run_id = ? ORDER BY i.id");
   if (!q.ok()) return q.status();
-  auto a = db_->Prepare(
-      "SELECT a.item_id, a.name, a.outcome, a.score, a.label, a.rationale, a.source, a.error, a.judge_model, "
-      "a.judge_input_tokens, a.judge_output_tokens, a.judge_cost_usd, a.judge_samples, a.judge_agreement "
-      "FROM assessments a JOIN items i ON i.id = a.item_id WHERE i.run_id = ? ORDER BY a.item_id, a.id");
+  auto a =
+      db_->Prepare(std::string("SELECT ") + kAssessmentColumns +
+                   "FROM assessments a JOIN items i ON i.id = a.item_id WHERE i.run_id = ? ORDER BY a.item_id, a.id");
   if (!a.ok()) return a.status();
   (*q)->Bind(1, run_id);
   (*a)->Bind(1, run_id);
   Result<bool> a_row = (*a)->Step();
   if (!a_row.ok()) return a_row.status();
-  ItemRecord it;
   while (true) {
     Result<bool> row = (*q)->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    const SqliteStatement& r = **q;
-    it = ItemRecord();
-    it.id = r.Int(0);
-    it.run_id = run_id;
-    it.variant_id = r.Int(1);
-    it.row_index = r.Int(2);
-    it.repeat = static_cast<int>(r.Int(3));
-    it.item_key = r.Text(4);
-    it.inputs_json = r.Text(5);
-    it.rendered_input = r.Text(6);
-    if (!r.IsNull(7)) it.output = r.Text(7);
-    it.error = r.Text(8);
-    it.error_type = r.Text(9);
-    it.finish_reason = r.Text(10);
-    it.input_tokens = r.Int(11);
-    it.output_tokens = r.Int(12);
-    it.cached_tokens = r.Int(13);
-    it.reasoning_tokens = r.Int(14);
-    it.cost_usd = r.OptionalDouble(15);
-    it.latency_ms = r.Double(16);
-    it.ttfb_ms = r.Double(17);
-    it.from_cache = r.Int(18) != 0;
-    it.model_calls = static_cast<int>(r.Int(19));
-    it.tool_calls = static_cast<int>(r.Int(20));
-    it.trace_id = r.Text(21);
-    it.started_unix_ns = r.Int(22);
-    it.ended_unix_ns = r.Int(23);
+    ItemRecord it = ReadItem(**q);
+    // Both cursors run in item id order: take this item's assessments, skip those of items not listed.
     while (*a_row && (*a)->Int(0) <= it.id) {
-      const SqliteStatement& s = **a;
-      if (s.Int(0) == it.id) {
-        AssessmentRow as;
-        as.name = s.Text(1);
-        as.outcome = s.Text(2);
-        as.score = s.OptionalDouble(3);
-        as.label = s.Text(4);
-        as.rationale = s.Text(5);
-        as.source = s.Text(6);
-        as.error = s.Text(7);
-        as.judge_model = s.Text(8);
-        as.judge_input_tokens = s.Int(9);
-        as.judge_output_tokens = s.Int(10);
-        as.judge_cost_usd = s.OptionalDouble(11);
-        as.judge_samples = static_cast<int>(s.Int(12));
-        as.judge_agreement = s.OptionalDouble(13);
-        it.assessments.push_back(std::move(as));
-      }
+      if ((*a)->Int(0) == it.id) it.assessments.push_back(ReadAssessment(**a));
       a_row = (*a)->Step();
       if (!a_row.ok()) return a_row.status();
     }
