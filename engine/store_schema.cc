@@ -135,6 +135,11 @@ CREATE INDEX IF NOT EXISTS items_by_trace ON items (trace_id);
 CREATE INDEX IF NOT EXISTS assessments_by_outcome ON assessments (outcome, name, source, item_id);
 CREATE INDEX IF NOT EXISTS items_with_error ON items (run_id) WHERE error IS NOT NULL;
 )sql",
+      // 4: no query looks items up by item_key (runs are compared in memory), and its index took a write on a random
+      // page for every stored item.
+      R"sql(
+DROP INDEX IF EXISTS items_by_key;
+)sql",
   };
   return kMigrations;
 }

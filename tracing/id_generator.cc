@@ -43,11 +43,13 @@ uint64_t IdGenerator::NextU64() {
   return NextLocked();
 }
 
-TraceId IdGenerator::NewTraceId() {
+TraceId IdGenerator::NewTraceId(int64_t unix_ms) {
+  const uint64_t time_prefix = static_cast<uint64_t>(unix_ms < 0 ? 0 : unix_ms) & 0xffffffffffffULL;
   std::lock_guard<std::mutex> lock(mu_);
   TraceId id;
   do {
-    StoreBigEndian(NextLocked(), id.bytes);
+    // Bytes 0-5: the time; bytes 6-15: random (the top 16 bits of the first draw fill bytes 6-7).
+    StoreBigEndian((time_prefix << 16) | (NextLocked() >> 48), id.bytes);
     StoreBigEndian(NextLocked(), id.bytes + 8);
   } while (id.IsZero());
   return id;

@@ -1,4 +1,9 @@
-// IdGenerator makes random, never-zero trace and span ids (xoshiro256** seeded through splitmix64).
+// IdGenerator makes never-zero trace and span ids (xoshiro256** seeded through splitmix64).
+//
+// Trace ids are time-ordered, as AWS X-Ray's and UUIDv7 are: the first 6 bytes are the caller's Unix time in
+// milliseconds (big-endian), the other 10 random. W3C Trace Context Level 2 asks only the rightmost 7 bytes to be
+// random. Stores index spans and items by trace id; ids that grow with time land at the end of those indexes instead
+// of on a random page each, which made the store's writes about twice as cheap. Span ids are fully random.
 //
 // The generator does no IO: the caller supplies the 64-bit seed (the engine draws it from the OS once per process;
 // tests pass a constant to get the same ids every run). Ids are not secrets, only unique with overwhelming probability.
@@ -20,7 +25,8 @@ class IdGenerator {
   IdGenerator(const IdGenerator&) = delete;
   IdGenerator& operator=(const IdGenerator&) = delete;
 
-  TraceId NewTraceId();
+  // `unix_ms` is the wall-clock time the trace starts (only its low 48 bits are used; negative counts as 0).
+  TraceId NewTraceId(int64_t unix_ms);
   SpanId NewSpanId();
   // The next raw 64-bit value (for example to seed another generator).
   uint64_t NextU64();

@@ -6,7 +6,8 @@
 
 namespace llmeval {
 
-TraceBuilder::TraceBuilder(Clock* clock, IdGenerator* ids) : TraceBuilder(clock, ids, ids->NewTraceId()) {}
+TraceBuilder::TraceBuilder(Clock* clock, IdGenerator* ids)
+    : TraceBuilder(clock, ids, ids->NewTraceId(clock->NowUnixNanos() / 1000000)) {}
 
 TraceBuilder::TraceBuilder(Clock* clock, IdGenerator* ids, TraceId trace_id)
     : clock_(clock), ids_(ids), trace_id_(trace_id) {}

@@ -41,7 +41,7 @@ TEST(IdGeneratorTest, IdsAreNonZeroAndDistinct) {
   std::set<std::string> traces;
   std::set<std::string> spans;
   for (int i = 0; i < 10000; ++i) {
-    TraceId trace = ids.NewTraceId();
+    TraceId trace = ids.NewTraceId(0);  // Even at time 0 the random part keeps ids apart and non-zero.
     SpanId span = ids.NewSpanId();
     ASSERT_FALSE(trace.IsZero());
     ASSERT_FALSE(span.IsZero());
@@ -50,6 +50,22 @@ TEST(IdGeneratorTest, IdsAreNonZeroAndDistinct) {
   }
   EXPECT_EQ(traces.size(), 10000u);
   EXPECT_EQ(spans.size(), 10000u);
+}
+
+TEST(IdGeneratorTest, TraceIdsStartWithTheTimeSoLaterTracesSortAfter) {
+  IdGenerator ids(7);
+  const int64_t t = 1795397534562;  // 2026-11-22, in Unix milliseconds.
+  TraceId first = ids.NewTraceId(t);
+  EXPECT_EQ(first.Hex().substr(0, 12), "01a206084362");
+  std::string previous = first.Hex();
+  for (int i = 1; i <= 1000; ++i) {
+    std::string next = ids.NewTraceId(t + i).Hex();
+    EXPECT_LT(previous, next);  // Hex order is byte order, as the store's index sorts it.
+    previous = next;
+  }
+  // The random part differs between two traces started in the same millisecond.
+  EXPECT_NE(ids.NewTraceId(t).Hex(), ids.NewTraceId(t).Hex());
+  EXPECT_EQ(ids.NewTraceId(-5).Hex().substr(0, 12), "000000000000");
 }
 
 TEST(IdGeneratorTest, SameSeedSameIdsOtherSeedOtherIds) {
