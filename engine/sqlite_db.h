@@ -28,6 +28,9 @@ class SqliteStatement {
   SqliteStatement& Bind(int index, int64_t value);
   SqliteStatement& Bind(int index, double value);
   SqliteStatement& Bind(int index, std::string_view value);
+  // Binds text without copying it: `value` must stay alive and unchanged until the statement has been reset (Run
+  // resets it) or the parameter bound again. For large columns written in bulk (Store::WriteItems).
+  SqliteStatement& BindView(int index, std::string_view value);
   SqliteStatement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   SqliteStatement& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
   SqliteStatement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }

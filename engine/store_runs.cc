@@ -200,7 +200,7 @@ Status Store::WriteItems(const std::vector<ItemRecord>& items) {
   int64_t now = clock_->NowUnixNanos();
   for (const ItemRecord& item : items) {
     for (const auto& [key, json] : item.cache_entries) {
-      s = (*cache_q)->Bind(1, key).Bind(2, json).Bind(3, now).Run();
+      s = (*cache_q)->BindView(1, key).BindView(2, json).Bind(3, now).Run();
       if (!s.ok()) break;
     }
     if (!s.ok()) break;
@@ -209,22 +209,22 @@ Status Store::WriteItems(const std::vector<ItemRecord>& items) {
         .Bind(2, item.variant_id)
         .Bind(3, item.row_index)
         .Bind(4, item.repeat)
-        .Bind(5, item.item_key)
-        .Bind(6, item.inputs_json)
-        .Bind(7, item.rendered_input);
+        .BindView(5, item.item_key)
+        .BindView(6, item.inputs_json)
+        .BindView(7, item.rendered_input);
     if (item.output.has_value())
-      q.Bind(8, *item.output);
+      q.BindView(8, *item.output);
     else
       q.BindNull(8);
     if (item.error.empty())
       q.BindNull(9);
     else
-      q.Bind(9, item.error);
+      q.BindView(9, item.error);
     if (item.error_type.empty())
       q.BindNull(10);
     else
-      q.Bind(10, item.error_type);
-    q.Bind(11, item.finish_reason)
+      q.BindView(10, item.error_type);
+    q.BindView(11, item.finish_reason)
         .Bind(12, item.input_tokens)
         .Bind(13, item.output_tokens)
         .Bind(14, item.cached_tokens)
@@ -235,7 +235,7 @@ Status Store::WriteItems(const std::vector<ItemRecord>& items) {
         .Bind(19, item.from_cache ? 1 : 0)
         .Bind(20, item.model_calls)
         .Bind(21, item.tool_calls)
-        .Bind(22, item.trace_id)
+        .BindView(22, item.trace_id)
         .Bind(23, item.started_unix_ns)
         .Bind(24, item.ended_unix_ns);
     s = q.Run();
@@ -245,14 +245,14 @@ Status Store::WriteItems(const std::vector<ItemRecord>& items) {
     for (const AssessmentRow& a : item.assessments) {
       s = (*assessment_q)
               ->Bind(1, item_id)
-              .Bind(2, a.name)
-              .Bind(3, a.outcome)
+              .BindView(2, a.name)
+              .BindView(3, a.outcome)
               .Bind(4, a.score)
-              .Bind(5, a.label)
-              .Bind(6, a.rationale)
-              .Bind(7, a.source)
-              .Bind(8, a.error)
-              .Bind(9, a.judge_model)
+              .BindView(5, a.label)
+              .BindView(6, a.rationale)
+              .BindView(7, a.source)
+              .BindView(8, a.error)
+              .BindView(9, a.judge_model)
               .Bind(10, a.judge_input_tokens)
               .Bind(11, a.judge_output_tokens)
               .Bind(12, a.judge_cost_usd)
@@ -265,18 +265,18 @@ Status Store::WriteItems(const std::vector<ItemRecord>& items) {
     if (!s.ok()) break;
     for (const SpanRow& sp : item.spans) {
       s = (*span_q)
-              ->Bind(1, sp.trace_id)
-              .Bind(2, sp.span_id)
-              .Bind(3, sp.parent_span_id)
+              ->BindView(1, sp.trace_id)
+              .BindView(2, sp.span_id)
+              .BindView(3, sp.parent_span_id)
               .Bind(4, item.run_id)
-              .Bind(5, sp.name)
+              .BindView(5, sp.name)
               .Bind(6, sp.kind)
               .Bind(7, sp.start_unix_ns)
               .Bind(8, sp.end_unix_ns)
               .Bind(9, sp.status)
-              .Bind(10, sp.status_message)
-              .Bind(11, sp.attributes_json)
-              .Bind(12, sp.events_json)
+              .BindView(10, sp.status_message)
+              .BindView(11, sp.attributes_json)
+              .BindView(12, sp.events_json)
               .Run();
       if (!s.ok()) break;
     }

@@ -1,5 +1,7 @@
 #include "engine/store_writer.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <vector>
@@ -17,7 +19,11 @@ StoreWriter::StoreWriter(std::unique_ptr<Store> store, size_t batch_size, size_t
   // Checkpoint every 4000 pages (16 MiB of WAL) instead of SQLite's 1000: index pages that change again and again
   // between checkpoints are copied into the database once per checkpoint, so fewer checkpoints copy less.
   store_->db()->Exec("PRAGMA wal_autocheckpoint=4000");
-  thread_ = std::thread([this] { Loop(); });
+  store_->db()->Exec("PRAGMA foreign_keys=OFF");
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "llmeval-store");  // Shows in top, perf and debuggers.
+    Loop();
+  });
 }
 
 StoreWriter::~StoreWriter() {
