@@ -4,10 +4,8 @@
 #include <cstring>
 
 namespace llmeval {
-namespace {
 
-// Returns the length of the valid UTF-8 sequence starting at text[i], or 0 when it is invalid.
-size_t ValidSequenceLength(std::string_view text, size_t i) {
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
   unsigned char c = byte(i);
   if (c < 0x80) return 1;
@@ -34,8 +32,6 @@ size_t ValidSequenceLength(std::string_view text, size_t i) {
   return 0;
 }
 
-}  // namespace
-
 bool IsValidUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     // ASCII fast path: eight bytes at a time while none has its high bit set.
@@ -46,7 +42,7 @@ bool IsValidUtf8(std::string_view text) {
       i += 8;
     }
     if (i >= text.size()) break;
-    size_t len = ValidSequenceLength(text, i);
+    size_t len = Utf8SequenceLength(text, i);
     if (len == 0) return false;
     i += len;
   }
@@ -58,7 +54,7 @@ std::string SanitizeUtf8(std::string_view text, size_t* replaced) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    size_t len = ValidSequenceLength(text, i);
+    size_t len = Utf8SequenceLength(text, i);
     if (len > 0) {
       out.append(text.data() + i, len);
       i += len;

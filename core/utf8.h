@@ -12,6 +12,9 @@ namespace llmeval {
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
+// The length (1-4) of the well-formed UTF-8 sequence that starts at text[i], or 0 when none does. i < text.size().
+size_t Utf8SequenceLength(std::string_view text, size_t i);
+
 // Returns `text` with every maximal invalid subsequence replaced by U+FFFD. Sets *replaced (if given) to the number of
 // replacements made.
 std::string SanitizeUtf8(std::string_view text, size_t* replaced = nullptr);

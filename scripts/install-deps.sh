@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
-  libcurl4-openssl-dev libsimdjson-dev libsqlite3-dev libtbb-dev libyaml-cpp-dev libevent-dev zlib1g-dev
+  libcurl4-openssl-dev libssl-dev libsimdjson-dev libsqlite3-dev libtbb-dev libyaml-cpp-dev libevent-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 clang libclang-rt-14-dev
 )

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
+
 #include "core/base64.h"
 #include "core/hash.h"
 #include "core/json_writer.h"
@@ -70,6 +73,79 @@ TEST(JsonWriterTest, EscapesAtRunBoundaries) {
   std::string out = "prefix:";
   AppendJsonString("tail", &out);
   EXPECT_EQ(out, "prefix:\"tail\"");
+}
+
+// The escaper skips eight bytes at a time; compare it with a byte-at-a-time reference on every byte value at every
+// offset of a word, and on random mixes of plain text, escapes, multibyte UTF-8 and invalid bytes.
+std::string ReferenceJsonQuote(std::string_view text) {
+  std::string valid = SanitizeUtf8(text);
+  std::string out = "\"";
+  for (unsigned char c : valid) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
+}
+
+TEST(JsonWriterTest, WordAtATimeEscapingMatchesAByteAtATimeReference) {
+  for (int byte = 0; byte < 256; ++byte) {
+    for (size_t offset = 0; offset < 17; ++offset) {
+      std::string text(24, 'a');
+      text[offset] = static_cast<char>(byte);
+      ASSERT_EQ(JsonQuote(text), ReferenceJsonQuote(text)) << "byte " << byte << " at " << offset;
+    }
+  }
+  const char* const pieces[] = {"plain text ",
+                                "\"",
+                                "\\",
+                                "\n",
+                                "\x01",
+                                "\x7f",
+                                "\xc3\xa9",
+                                "\xe2\x82\xac",
+                                "\xf0\x9f\x98\x80",
+                                "\xff",
+                                "\xc3",
+                                "\xed\xa0\x80",
+                                "0123456789abcdef"};
+  uint64_t state = 12345;
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    for (int k = 0; k < 12; ++k) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      text += pieces[(state >> 33) % (sizeof pieces / sizeof pieces[0])];
+    }
+    ASSERT_EQ(JsonQuote(text), ReferenceJsonQuote(text)) << round;
+  }
 }
 
 TEST(JsonWriterTest, EscapesAndNests) {
