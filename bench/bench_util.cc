@@ -7,9 +7,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include "engine/sim_server.h"
 
@@ -46,6 +51,78 @@ int64_t ProcessCpuMicros() {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   return Micros(usage.ru_utime) + Micros(usage.ru_stime);
+}
+
+struct ThreadCpuSampler::Impl {
+  struct Thread {
+    std::string name;
+    int64_t ticks = 0;
+  };
+  void Sample() {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::string dir = entry.path().string();
+      std::FILE* f = std::fopen((dir + "/stat").c_str(), "r");
+      if (f == nullptr) continue;
+      char line[1024];
+      size_t n = std::fread(line, 1, sizeof line - 1, f);
+      std::fclose(f);
+      line[n] = '\0';
+      // Fields after the ")" closing the name: state(3) ... utime(14) stime(15).
+      const char* rest = std::strrchr(line, ')');
+      if (rest == nullptr) continue;
+      unsigned long long utime = 0, stime = 0;
+      if (std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) continue;
+      const char* open = std::strchr(line, '(');
+      std::string name = open != nullptr && open < rest ? std::string(open + 1, rest) : std::string("?");
+      Thread& t = threads[std::atoi(entry.path().filename().c_str())];
+      t.name = name;
+      t.ticks = static_cast<int64_t>(utime + stime);
+    }
+  }
+  std::map<int, Thread> threads;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+  std::thread sampler;
+};
+
+ThreadCpuSampler::ThreadCpuSampler() : impl_(new Impl) {
+  impl_->sampler = std::thread([this] {
+    std::unique_lock<std::mutex> lock(impl_->mu);
+    while (!impl_->stop) {
+      impl_->Sample();
+      impl_->cv.wait_for(lock, std::chrono::milliseconds(20));
+    }
+  });
+}
+
+ThreadCpuSampler::~ThreadCpuSampler() {
+  Stop();
+  delete impl_;
+}
+
+std::string ThreadCpuSampler::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->stop) return std::string();
+    impl_->stop = true;
+  }
+  impl_->cv.notify_all();
+  impl_->sampler.join();
+  impl_->Sample();
+  std::map<std::string, int64_t> by_name;
+  for (const auto& [tid, t] : impl_->threads) by_name[t.name] += t.ticks;
+  std::vector<std::pair<int64_t, std::string>> sorted;
+  for (const auto& [name, ticks] : by_name) sorted.push_back({ticks, name});
+  std::sort(sorted.rbegin(), sorted.rend());
+  std::string out;
+  const double tick = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  for (const auto& [ticks, name] : sorted) {
+    char part[96];
+    std::snprintf(part, sizeof part, "%s%s=%.2fs", out.empty() ? "" : " ", name.c_str(), ticks * tick);
+    out += part;
+  }
+  return out;
 }
 
 int64_t PeakRssKiB() {

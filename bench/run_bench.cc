@@ -116,11 +116,14 @@ Figures Measure(const Setup& setup, const std::string& dataset, int64_t items) {
     options.generate_only = setup.generate_only;
     CountingObserver observer;
     std::atomic<int> interrupts{0};
+    ThreadCpuSampler threads;
     int64_t cpu_start = ProcessCpuMicros();
     double start = NowSeconds();
     Result<RunOutcome> outcome = ExecuteRun(config, options, &observer, &interrupts);
     double wall = NowSeconds() - start;
     double cpu = static_cast<double>(ProcessCpuMicros() - cpu_start) / 1e6;
+    std::string per_thread = threads.Stop();
+    if (items > 1) std::fprintf(stderr, "    threads (CPU by name): %s\n", per_thread.c_str());
     if (!outcome.ok()) {
       std::fprintf(stderr, "run failed: %s\n", outcome.status().message().c_str());
       return std::string();

@@ -1,6 +1,8 @@
 #include "engine/cpu_executor.h"
 
+#include <pthread.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_scheduler_observer.h>
 
 #include <condition_variable>
 #include <functional>
@@ -14,7 +16,17 @@ namespace llmeval {
 // Wait its meaning; a task that submits another counts it before its own count drops, so the count reaches zero only
 // when the whole tree is done.
 struct CpuExecutor::Impl {
-  explicit Impl(int threads) : arena(threads > 0 ? threads : tbb::task_arena::automatic) {}
+  // Names the arena's worker threads, so top, perf and debuggers tell them apart from the process's other threads.
+  class NameWorkers : public tbb::task_scheduler_observer {
+   public:
+    explicit NameWorkers(tbb::task_arena& arena) : tbb::task_scheduler_observer(arena) { observe(true); }
+    ~NameWorkers() override { observe(false); }
+    void on_scheduler_entry(bool is_worker) override {
+      if (is_worker) pthread_setname_np(pthread_self(), "llmeval-cpu");
+    }
+  };
+
+  explicit Impl(int threads) : arena(threads > 0 ? threads : tbb::task_arena::automatic), names(arena) {}
 
   void Done() {
     std::lock_guard<std::mutex> lock(mu);
@@ -22,6 +34,7 @@ struct CpuExecutor::Impl {
   }
 
   tbb::task_arena arena;
+  NameWorkers names;
   std::mutex mu;
   std::condition_variable idle;
   int64_t pending = 0;  // Guarded by mu.

@@ -187,8 +187,16 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
   if (request.seed.has_value()) trace_.SetAttribute(span, semconv::kGenAiRequestSeed, *request.seed);
   trace_.SetAttribute(span, semconv::kGenAiInputMessages, MessagesJson(request.messages));
 
-  std::string request_json = EncodeChatRequestJson(request);
-  std::string key = Sha256Hex(provider_key + "\n" + request_json + "\nrepeat=" + std::to_string(repeat_));
+  // The response cache's key: a hash of everything that determines the answer. Only worth its CPU with a cache.
+  std::string key;
+  if (ctx_->cache != nullptr) {
+    Sha256 hash;
+    hash.Update(provider_key);
+    hash.Update("\n");
+    hash.Update(EncodeChatRequestJson(request));
+    hash.Update("\nrepeat=" + std::to_string(repeat_));
+    key = hash.HexDigest();
+  }
   auto self = shared_from_this();
   auto finish = [this, self, span, key, done = std::move(done), model = request.model](ChatResult result,
                                                                                        bool cache_hit) {
