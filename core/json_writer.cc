@@ -1,5 +1,6 @@
 #include "core/json_writer.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -93,6 +94,12 @@ bool AppendValidJsonString(std::string_view text, std::string* out) {
 
 }  // namespace
 
+void AppendShortestDouble(double value, std::string* out) {
+  char buf[32];
+  std::to_chars_result result = std::to_chars(buf, buf + sizeof buf, value);
+  out->append(buf, result.ptr);
+}
+
 void AppendJsonString(std::string_view text, std::string* out) {
   const size_t original_size = out->size();
   if (AppendValidJsonString(text, out)) return;
@@ -168,18 +175,7 @@ void JsonWriter::Double(double value) {
     out_.append("null");
     return;
   }
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.17g", value);
-  // Prefer the shortest representation that round-trips.
-  for (int precision = 6; precision < 17; ++precision) {
-    char shorter[32];
-    std::snprintf(shorter, sizeof(shorter), "%.*g", precision, value);
-    if (std::strtod(shorter, nullptr) == value) {
-      out_.append(shorter);
-      return;
-    }
-  }
-  out_.append(buf);
+  AppendShortestDouble(value, &out_);
 }
 
 void JsonWriter::Bool(bool value) {

@@ -72,6 +72,10 @@ class JsonWriter {
 void AppendJsonString(std::string_view text, std::string* out);
 
 // Returns `text` as a quoted JSON string.
+// Appends the shortest decimal form of `value` that reads back as exactly `value` (std::to_chars: fixed or
+// exponent notation, whichever is shorter). REQUIRES: `value` is finite.
+void AppendShortestDouble(double value, std::string* out);
+
 std::string JsonQuote(std::string_view text);
 
 }  // namespace llmeval

@@ -18,12 +18,8 @@ void WriteTypedDouble(double value, JsonWriter* w) {
     w->Null();
     return;
   }
-  char buf[40];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof(buf), "%.*g", precision, value);
-    if (std::strtod(buf, nullptr) == value) break;
-  }
-  std::string text = buf;
+  std::string text;
+  AppendShortestDouble(value, &text);
   if (text.find_first_of(".eE") == std::string::npos) text += ".0";
   w->Raw(text);
 }
