@@ -18,7 +18,7 @@ void AssessmentAggregator::Tally::Add(const Assessment& a) {
       break;
   }
   if (a.score && a.outcome != AssessmentOutcome::kError && a.outcome != AssessmentOutcome::kSkipped) {
-    scores.push_back(*a.score);
+    scores.Add(*a.score);
   }
   judge_input_tokens += a.judge_input_tokens;
   judge_output_tokens += a.judge_output_tokens;
@@ -80,7 +80,7 @@ ScorerSummary AssessmentAggregator::Summarize(const std::string& scorer, const s
   if (s.decided() > 0) s.pass_rate = static_cast<double>(s.passed) / static_cast<double>(s.decided());
   s.pass_rate_ci = WilsonInterval(s.passed, s.decided());
   if (s.total > 0) s.error_rate = static_cast<double>(s.errored) / static_cast<double>(s.total);
-  if (!t.scores.empty()) s.score = MeanWithInterval(t.scores);
+  if (t.scores.count() > 0) s.score = t.scores.Estimate();
   s.judge_input_tokens = t.judge_input_tokens;
   s.judge_output_tokens = t.judge_output_tokens;
   s.judge_cost_usd = t.judge_cost_usd;

@@ -72,7 +72,7 @@ class AssessmentAggregator {
  private:
   struct Tally {
     int64_t passed = 0, failed = 0, errored = 0, skipped = 0;
-    std::vector<double> scores;
+    RunningMean scores;  // Constant memory, however many items.
     int64_t judge_input_tokens = 0, judge_output_tokens = 0, judge_samples = 0, judge_samples_without_cost = 0;
     std::optional<double> judge_cost_usd;
     void Add(const Assessment& a);

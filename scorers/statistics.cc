@@ -36,17 +36,26 @@ double StudentT975(int64_t df) {
 }
 
 MeanEstimate MeanWithInterval(const std::vector<double>& values) {
+  RunningMean running;
+  for (double v : values) running.Add(v);
+  return running.Estimate();
+}
+
+void RunningMean::Add(double value) {
+  ++n_;
+  double delta = value - mean_;
+  mean_ += delta / static_cast<double>(n_);
+  squares_ += delta * (value - mean_);
+}
+
+MeanEstimate RunningMean::Estimate() const {
   MeanEstimate m;
-  m.n = static_cast<int64_t>(values.size());
-  if (values.empty()) return m;
-  double sum = 0;
-  for (double v : values) sum += v;
-  m.mean = sum / static_cast<double>(m.n);
+  m.n = n_;
+  if (n_ == 0) return m;
+  m.mean = mean_;
   m.ci95 = {m.mean, m.mean};
   if (m.n < 2) return m;
-  double squares = 0;
-  for (double v : values) squares += (v - m.mean) * (v - m.mean);
-  m.stddev = std::sqrt(squares / static_cast<double>(m.n - 1));
+  m.stddev = std::sqrt(squares_ / static_cast<double>(m.n - 1));
   double half = StudentT975(m.n - 1) * m.stddev / std::sqrt(static_cast<double>(m.n));
   m.ci95 = {m.mean - half, m.mean + half};
   return m;

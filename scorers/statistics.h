@@ -34,6 +34,20 @@ struct MeanEstimate {
 // The mean of `values` with its 95% interval (Student's t). All zero when `values` is empty.
 MeanEstimate MeanWithInterval(const std::vector<double>& values);
 
+// The same estimate built one value at a time in constant memory (Welford's update), for the scores of a run of a
+// million items.
+class RunningMean {
+ public:
+  void Add(double value);
+  int64_t count() const { return n_; }
+  MeanEstimate Estimate() const;
+
+ private:
+  int64_t n_ = 0;
+  double mean_ = 0;
+  double squares_ = 0;  // Sum of squared deviations from the running mean.
+};
+
 // The 0.975 quantile of Student's t with `df` degrees of freedom (exact table to 30, expansion beyond).
 double StudentT975(int64_t df);
 

@@ -48,6 +48,16 @@ TEST(MeanWithInterval, TBasedInterval) {
   EXPECT_EQ(MeanWithInterval({}).n, 0);
 }
 
+TEST(RunningMean, StableOnLargeOffsetsAndEqualToTheBatchEstimate) {
+  RunningMean running;
+  for (double v : {1e9 + 1, 1e9 + 2, 1e9 + 3}) running.Add(v);
+  MeanEstimate m = running.Estimate();
+  EXPECT_EQ(m.n, 3);
+  EXPECT_DOUBLE_EQ(m.mean, 1e9 + 2);
+  EXPECT_NEAR(m.stddev, 1.0, 1e-9);  // The textbook sum-of-squares formula loses this to cancellation.
+  EXPECT_EQ(RunningMean().Estimate().n, 0);
+}
+
 std::vector<std::string> Repeat(const std::string& label, int n) { return std::vector<std::string>(n, label); }
 
 TEST(CohensKappa, TextbookExample) {
