@@ -99,7 +99,10 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   }
   sqlite3_busy_timeout(db, 10000);
   std::unique_ptr<SqliteDb> handle(new SqliteDb(db, path));
-  Status s = handle->Exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+  // 16 KiB pages for a new store (an existing one keeps its own): a span or item row of a few KB fits in one page,
+  // and the WAL and checkpoints move the same bytes in a quarter of the system calls of 4 KiB pages.
+  Status s = handle->Exec(
+      "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
   if (!s.ok()) return s;
   return handle;
 }
