@@ -2,7 +2,10 @@
 // curl_multi_socket_action over epoll (each wake-up costs O(ready sockets), not O(open connections)), woken through an
 // eventfd when work arrives; new requests and scheduled tasks pass through a mutex-protected queue, and a
 // timer heap runs Schedule()d tasks. Connections are reused (HTTP/2 multiplexing when the server offers it, keep-alive
-// for HTTP/1.1), responses may be gzip-compressed, and easy handles are pooled so a request costs little CPU.
+// for HTTP/1.1), responses may be gzip-compressed, and easy handles are pooled with their options kept (only what
+// changed is set again), so a request costs little CPU. Above 256 connections per host the connections are split
+// between several multi handles (at most 8; each new request goes to the least busy), because curl looks for a
+// connection to reuse by walking all of a multi handle's connections to the host.
 //
 // Thousands of requests may be in flight: beyond max_host_connections curl queues them internally.
 //
