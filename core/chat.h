@@ -80,6 +80,9 @@ struct ChatResponse {
   int64_t total_time_ns = 0;
   int attempts = 1;  // How many HTTP attempts it took, retries included.
   bool from_cache = false;
+  // The provider's JSON body as it arrived, for a reply that was one JSON document (not a stream); "" otherwise.
+  // The response cache stores it as it is rather than encoding the parsed response again.
+  std::string body_json;
 };
 
 // One HTTP attempt of a chat call; retries and rate-limit waits show up in traces as these.

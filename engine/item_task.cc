@@ -237,7 +237,11 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
     if (cost.has_value()) trace_.SetAttribute(span, semconv::kLlmevalCostUsd, *cost);
     trace_.SetAttribute(span, semconv::kGenAiOutputMessages, MessagesJson({r.message}));
     trace_.End(span);
-    if (!cache_hit && ctx_->cache != nullptr) record_.cache_entries.push_back({key, EncodeChatResponseJson(r)});
+    if (!cache_hit && ctx_->cache != nullptr) {
+      // The body as the provider sent it decodes to this same response; encoding the parsed one costs more.
+      std::string body = std::move(result.response.body_json);
+      record_.cache_entries.push_back({key, body.empty() ? EncodeChatResponseJson(r) : std::move(body)});
+    }
     done(std::move(result), cache_hit);
   };
 

@@ -26,6 +26,14 @@ struct OpenAIProvider::State {
     retry.max_delay_ns = config.retry_max_delay_ms * 1'000'000;
     retry.jitter = config.retry_jitter;
     while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
+    url = config.base_url + "/chat/completions";
+    for (bool stream : {false, true}) {
+      HttpHeaders& h = stream ? stream_headers : json_headers;
+      h.emplace_back("Content-Type", "application/json");
+      h.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
+      if (!config.api_key.empty()) h.emplace_back("Authorization", "Bearer " + config.api_key);
+      for (const auto& header : config.extra_headers) h.push_back(header);
+    }
   }
 
   double RandomUnit() {
@@ -39,6 +47,8 @@ struct OpenAIProvider::State {
   Clock* const clock;
   RateLimiter limiter;
   RetryOptions retry;
+  std::string url;                           // {base_url}/chat/completions
+  HttpHeaders json_headers, stream_headers;  // Every request's headers, built once.
 
   mutable std::mutex mu;  // Guards the fields below.
   std::mt19937_64 random;
@@ -104,7 +114,9 @@ void SendAttempt(const std::shared_ptr<Call>& call) {
   State& state = *call->state;
   call->attempt_start_unix = state.clock->NowUnixNanos();
   call->attempt_start_mono = state.clock->NowMonotonicNanos();
-  state.transport->Send(call->http, [call](HttpResponse response) { OnResponse(call, std::move(response)); });
+  // The last attempt hands the request over instead of copying it: nothing reads it after that.
+  HttpRequest http = call->attempt >= state.retry.max_attempts ? std::move(call->http) : call->http;
+  state.transport->Send(std::move(http), [call](HttpResponse response) { OnResponse(call, std::move(response)); });
 }
 
 void BeginAttempt(const std::shared_ptr<Call>& call, int64_t backoff_ns) {
@@ -163,6 +175,7 @@ void OnResponse(const std::shared_ptr<Call>& call, HttpResponse response) {
     ChatResponse& out = call->result.response;
     out = std::move(decoded).value();
     out.http_status = response.status;
+    if (!call->stream) out.body_json = std::move(response.body);
     out.time_to_first_byte_ns = response.ttfb_ns;
     int64_t elapsed = state.clock->NowMonotonicNanos() - call->call_start_mono;
     out.total_time_ns = elapsed > 0 ? elapsed : response.total_ns;
@@ -243,11 +256,8 @@ void OpenAIProvider::Chat(ChatRequest request, ChatCallback done) {
   call->estimated_tokens = EstimateTokens(request);
   HttpRequest& http = call->http;
   http.method = "POST";
-  http.url = config.base_url + "/chat/completions";
-  http.headers.emplace_back("Content-Type", "application/json");
-  http.headers.emplace_back("Accept", request.stream ? "text/event-stream" : "application/json");
-  if (!config.api_key.empty()) http.headers.emplace_back("Authorization", "Bearer " + config.api_key);
-  for (const auto& header : config.extra_headers) http.headers.push_back(header);
+  http.url = state_->url;
+  http.headers = request.stream ? state_->stream_headers : state_->json_headers;
   http.body = EncodeChatRequestJson(request);
   http.connect_timeout_ms = config.connect_timeout_ms;
   http.total_timeout_ms = config.timeout_ms;

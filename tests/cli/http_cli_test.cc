@@ -94,6 +94,25 @@ TEST(CliHttp, KillNineThenResumeGivesTheSameResultsAsAnUninterruptedRun) {
   EXPECT_EQ(project.Run({"run", "--resume", "2"}, env).exit_code, 2);  // Already completed.
 }
 
+TEST(CliHttp, RerunIsAnsweredFromTheCacheOfProviderBodiesWithTheSameResults) {
+  // Over HTTP the response cache stores the provider's body as it arrived; a rerun must decode it to the same
+  // answers and verdicts, with judge calls cached too.
+  SimServerProcess server;
+  ASSERT_FALSE(server.port().empty());
+  CliProject project;
+  std::vector<std::string> env = {server.base_url()};
+  std::vector<std::string> args = {"run", "--model", "openai:sim", "--judge", "openai:sim", "--quiet"};
+  CommandResult first = project.Run(args, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("cache hits 0"));
+  CommandResult again = project.Run(args, env);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("cache hits 12"));
+  std::map<std::string, std::string> before = Results(project, "1");
+  ASSERT_EQ(before.size(), 12u);
+  EXPECT_EQ(Results(project, "2"), before);
+}
+
 TEST(CliHttp, CtrlCFinishesInFlightItemsAndMarksTheRunInterrupted) {
   SimServerProcess server({"--latency-ms", "60"});
   CliProject project;
