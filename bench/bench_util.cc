@@ -1,8 +1,10 @@
 #include "bench/bench_util.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -80,6 +82,7 @@ struct ThreadCpuSampler::Impl {
     }
   }
   std::map<int, Thread> threads;
+  int64_t own_cpu_micros = 0;
   std::mutex mu;
   std::condition_variable cv;
   bool stop = false;
@@ -88,11 +91,15 @@ struct ThreadCpuSampler::Impl {
 
 ThreadCpuSampler::ThreadCpuSampler() : impl_(new Impl) {
   impl_->sampler = std::thread([this] {
+    pthread_setname_np(pthread_self(), "bench-sampler");
     std::unique_lock<std::mutex> lock(impl_->mu);
     while (!impl_->stop) {
       impl_->Sample();
-      impl_->cv.wait_for(lock, std::chrono::milliseconds(20));
+      impl_->cv.wait_for(lock, std::chrono::milliseconds(100));
     }
+    timespec cpu{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    impl_->own_cpu_micros = static_cast<int64_t>(cpu.tv_sec) * 1000000 + cpu.tv_nsec / 1000;
   });
 }
 
@@ -111,7 +118,9 @@ std::string ThreadCpuSampler::Stop() {
   impl_->sampler.join();
   impl_->Sample();
   std::map<std::string, int64_t> by_name;
-  for (const auto& [tid, t] : impl_->threads) by_name[t.name] += t.ticks;
+  for (const auto& [tid, t] : impl_->threads) {
+    if (t.name != "bench-sampler") by_name[t.name] += t.ticks;
+  }
   std::vector<std::pair<int64_t, std::string>> sorted;
   for (const auto& [name, ticks] : by_name) sorted.push_back({ticks, name});
   std::sort(sorted.rbegin(), sorted.rend());
@@ -124,6 +133,8 @@ std::string ThreadCpuSampler::Stop() {
   }
   return out;
 }
+
+int64_t ThreadCpuSampler::own_cpu_micros() const { return impl_->own_cpu_micros; }
 
 int64_t PeakRssKiB() {
   struct rusage usage;

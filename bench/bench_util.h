@@ -48,9 +48,10 @@ class ServerProcess {
   int port_ = 0;
 };
 
-// Samples the CPU time of every thread of this process from /proc/self/task until Stop, so the CPU of threads that
-// exit before the end still counts (to within one sampling interval and the kernel's 10 ms tick). Stop returns the
-// totals grouped by thread name, biggest first, as "name=1.23s name2=0.45s ...".
+// Samples the CPU time of every thread of this process from /proc/self/task every 100 ms until Stop, so the CPU of
+// threads that exit before the end still counts (to within one sampling interval and the kernel's 10 ms tick). Stop
+// returns the totals grouped by thread name, biggest first, as "name=1.23s name2=0.45s ...". The sampler's own
+// thread ("bench-sampler") is left out; own_cpu_micros() tells its CPU, for the caller to subtract.
 class ThreadCpuSampler {
  public:
   ThreadCpuSampler();
@@ -58,6 +59,7 @@ class ThreadCpuSampler {
   ThreadCpuSampler(const ThreadCpuSampler&) = delete;
   ThreadCpuSampler& operator=(const ThreadCpuSampler&) = delete;
   std::string Stop();
+  int64_t own_cpu_micros() const;
 
  private:
   struct Impl;

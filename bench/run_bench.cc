@@ -121,8 +121,9 @@ Figures Measure(const Setup& setup, const std::string& dataset, int64_t items) {
     double start = NowSeconds();
     Result<RunOutcome> outcome = ExecuteRun(config, options, &observer, &interrupts);
     double wall = NowSeconds() - start;
-    double cpu = static_cast<double>(ProcessCpuMicros() - cpu_start) / 1e6;
+    int64_t cpu_micros = ProcessCpuMicros() - cpu_start;
     std::string per_thread = threads.Stop();
+    double cpu = static_cast<double>(cpu_micros - threads.own_cpu_micros()) / 1e6;  // The engine's CPU alone.
     if (items > 1) std::fprintf(stderr, "    threads (CPU by name): %s\n", per_thread.c_str());
     if (!outcome.ok()) {
       std::fprintf(stderr, "run failed: %s\n", outcome.status().message().c_str());
