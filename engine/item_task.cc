@@ -253,7 +253,13 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
         ChatResult result;
         result.response = std::move(cached.value());
         result.response.from_cache = true;
-        finish(std::move(result), true);
+        if (ctx_->cpu == nullptr) {
+          finish(std::move(result), true);
+        } else {
+          // On a CPU worker like any reply, so a rerun answered from the cache still scores items in parallel
+          // (items start on the dispatcher thread).
+          ctx_->cpu->Submit([finish, result = std::move(result)]() mutable { finish(std::move(result), true); });
+        }
         return;
       }
     }

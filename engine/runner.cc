@@ -525,7 +525,10 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
           }
           slots.Release();
         });
-        cpu.Submit([task] { task->Start(); });
+        // The dispatcher starts the item itself (render, request, cache lookup, handing the call to the provider):
+        // it would otherwise sit waiting for a slot, and a hand-off to a CPU worker costs a thread wake-up per item.
+        // Everything after the model's reply runs on the CPU workers.
+        task->Start();
       }
     }
   }
