@@ -40,7 +40,13 @@ struct CpuExecutor::Impl {
   int64_t pending = 0;  // Guarded by mu.
 };
 
-CpuExecutor::CpuExecutor(int threads) : impl_(std::make_unique<Impl>(threads)) {}
+CpuExecutor::CpuExecutor(int threads) : impl_(std::make_unique<Impl>(threads)) {
+  // oneTBB starts its worker threads on first demand, as copies of the demanding thread. Demand them now, from the
+  // thread that builds the executor, rather than from the first Submit (usually on the HTTP IO thread, whose name the
+  // workers would inherit until they first enter the arena).
+  Submit([] {});
+  Wait();
+}
 
 CpuExecutor::~CpuExecutor() { Wait(); }
 
