@@ -18,7 +18,8 @@ namespace llmeval {
 class StoreWriter {
  public:
   // Takes ownership of `store`, a connection used only by the writer thread.
-  explicit StoreWriter(std::unique_ptr<Store> store, size_t batch_size = 256, size_t max_queued = 2048);
+  // Two batches may wait: one is ready while one is written. More only holds finished items (some KB each) longer.
+  explicit StoreWriter(std::unique_ptr<Store> store, size_t batch_size = 256, size_t max_queued = 512);
   ~StoreWriter();  // Flushes and joins.
 
   void Push(ItemRecord item);
