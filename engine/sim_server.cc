@@ -4,21 +4,12 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
-#include <event2/thread.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <signal.h>
-#include <sys/socket.h>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <mutex>
-#include <thread>
 #include <unordered_set>
 
+#include "engine/event_http_server.h"
 #include "engine/fault_spec.h"
 #include "engine/sim_server_reply.h"
 
@@ -66,7 +57,6 @@ struct SimServer::Impl {
   explicit Impl(SimServerOptions o) : options(std::move(o)) {}
 
   static void OnRequest(evhttp_request* request, void* arg) { static_cast<Impl*>(arg)->Handle(request); }
-  static void OnStop(evutil_socket_t, short, void* arg) { event_base_loopbreak(static_cast<event_base*>(arg)); }
   static void OnTimer(evutil_socket_t, short, void* arg) {
     auto* pending = static_cast<Pending*>(arg);
     pending->impl->pending.erase(pending);
@@ -99,7 +89,7 @@ struct SimServer::Impl {
       return;
     }
     auto* p = new Pending{this, request, nullptr, std::move(reply)};
-    p->timer = evtimer_new(base, &Impl::OnTimer, p);
+    p->timer = evtimer_new(server.base(), &Impl::OnTimer, p);
     timeval delay;
     delay.tv_sec = p->reply.delay_ms / 1000;
     delay.tv_usec = (p->reply.delay_ms % 1000) * 1000;
@@ -137,8 +127,8 @@ struct SimServer::Impl {
     evbuffer_free(buffer);
   }
 
-  // Frees everything the loop owned. REQUIRES: the loop thread has finished.
-  void Release() {
+  // Frees the replies still waiting for their timers. REQUIRES: the loop thread has finished.
+  void FreePending() {
     for (Pending* p : pending) {
       event_free(p->timer);
       // A request whose client went away no longer belongs to a connection; evhttp_free would not free it.
@@ -146,62 +136,12 @@ struct SimServer::Impl {
       delete p;
     }
     pending.clear();
-    if (http != nullptr) evhttp_free(http);
-    if (stop_event != nullptr) event_free(stop_event);
-    if (base != nullptr) event_base_free(base);
-    http = nullptr;
-    stop_event = nullptr;
-    base = nullptr;
-  }
-
-  Status Bind() {
-    addrinfo hints;
-    std::memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* addresses = nullptr;
-    std::string port_text = std::to_string(options.port);
-    int rc = getaddrinfo(options.host.c_str(), port_text.c_str(), &hints, &addresses);
-    if (rc != 0) {
-      return Status::IOError("sim server: cannot resolve host \"" + options.host + "\": " + gai_strerror(rc));
-    }
-    evconnlistener* listener = nullptr;
-    int error = 0;
-    for (addrinfo* a = addresses; a != nullptr && listener == nullptr; a = a->ai_next) {
-      listener = evconnlistener_new_bind(base, nullptr, nullptr,
-                                         LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-                                         kListenBacklog, a->ai_addr, static_cast<int>(a->ai_addrlen));
-      if (listener == nullptr) error = errno;
-    }
-    freeaddrinfo(addresses);
-    std::string where = options.host + ":" + port_text;
-    if (listener == nullptr) {
-      return Status::IOError("sim server: cannot listen on " + where + ": " + std::strerror(error));
-    }
-    if (evhttp_bind_listener(http, listener) == nullptr) {
-      evconnlistener_free(listener);
-      return Status::IOError("sim server: cannot serve HTTP on " + where);
-    }
-    sockaddr_storage bound;
-    socklen_t bound_length = sizeof(bound);
-    if (getsockname(evconnlistener_get_fd(listener), reinterpret_cast<sockaddr*>(&bound), &bound_length) != 0) {
-      return Status::IOError("sim server: cannot read the bound port of " + where + ": " + std::strerror(errno));
-    }
-    port = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-                                       : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-    return Status::OK();
   }
 
   const SimServerOptions options;
   FaultSpec faults;
   std::mutex mu;  // Serialises Start and Stop.
-  bool running = false;
-  int port = 0;
-  event_base* base = nullptr;
-  evhttp* http = nullptr;
-  event* stop_event = nullptr;
-  std::thread thread;
+  EventHttpServer server;
   // Loop-thread state.
   uint64_t chat_counter = 0;
   std::unordered_set<Pending*> pending;
@@ -219,7 +159,7 @@ SimServer::~SimServer() { Stop(); }
 Status SimServer::Start() {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
-  if (s.running) return Status::OK();
+  if (s.server.running()) return Status::OK();
   const SimServerOptions& o = s.options;
   if (o.port < 0 || o.port > 65535) return Status::InvalidInput("sim server: port must be from 0 to 65535");
   if (o.latency_ms < 0 || o.jitter_ms < 0 || o.slow_ms < 0) {
@@ -229,52 +169,21 @@ Status SimServer::Start() {
   if (!faults.ok()) return faults.status().WithContext("sim server faults");
   s.faults = std::move(*faults);
 
-  static std::once_flag threads_once;
-  std::call_once(threads_once, [] { evthread_use_pthreads(); });
-  // The changelist folds the add/remove of a connection's events within one loop pass into at most one epoll_ctl:
-  // evhttp toggles write interest around every reply, which otherwise costs about four system calls per request.
-  event_config* config = event_config_new();
-  if (config != nullptr) event_config_set_flag(config, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-  s.base = config != nullptr ? event_base_new_with_config(config) : nullptr;
-  if (config != nullptr) event_config_free(config);
-  s.http = s.base != nullptr ? evhttp_new(s.base) : nullptr;
-  if (s.http == nullptr) {
-    s.Release();
-    return Status::IOError("sim server: cannot create the libevent HTTP server");
-  }
-  evhttp_set_gencb(s.http, &Impl::OnRequest, &s);
-  evhttp_set_max_body_size(s.http, kMaxBodyBytes);
-  evhttp_set_allowed_methods(s.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
-                                         EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-  Status bound = s.Bind();
-  if (!bound.ok()) {
-    s.Release();
-    return bound;
-  }
-  s.stop_event = event_new(s.base, -1, 0, &Impl::OnStop, s.base);
-  event_base* base = s.base;
-  s.thread = std::thread([base] {
-    // A client that hangs up makes a write raise SIGPIPE; keep it pending on this thread instead of killing us.
-    sigset_t pipe_only;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
-    event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY);
-  });
-  s.running = true;
-  return Status::OK();
+  EventHttpServerOptions http;
+  http.name = "sim server";
+  http.host = o.host;
+  http.port = o.port;
+  http.max_body_bytes = kMaxBodyBytes;
+  http.listen_backlog = kListenBacklog;
+  return s.server.Start(http, &Impl::OnRequest, &s);
 }
 
-int SimServer::port() const { return impl_->port; }
+int SimServer::port() const { return impl_->server.port(); }
 
 void SimServer::Stop() {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
-  if (!s.running) return;
-  event_active(s.stop_event, EV_TIMEOUT, 0);  // Thread-safe; seen by the loop even if it has not started yet.
-  s.thread.join();
-  s.Release();
-  s.running = false;
+  s.server.Stop([&s] { s.FreePending(); });
 }
 
 SimServer::Counters SimServer::counters() const {

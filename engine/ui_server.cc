@@ -4,24 +4,16 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
-#include <event2/thread.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sys/queue.h>
-#include <sys/socket.h>
 
 #include <atomic>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "core/json_writer.h"
+#include "engine/event_http_server.h"
 #include "engine/report_data.h"
 #include "engine/report_html.h"
 #include "engine/store.h"
@@ -224,7 +216,6 @@ struct UiServer::Impl {
   explicit Impl(UiServerOptions o) : options(std::move(o)) {}
 
   static void OnRequest(evhttp_request* request, void* arg) { static_cast<Impl*>(arg)->Handle(request); }
-  static void OnStop(evutil_socket_t, short, void* arg) { event_base_loopbreak(static_cast<event_base*>(arg)); }
 
   static const char* MethodName(evhttp_cmd_type command) {
     switch (command) {
@@ -242,7 +233,7 @@ struct UiServer::Impl {
   // A page on another origin that rebinds its DNS name to 127.0.0.1 still sends its own name as Host.
   bool HostAllowed(const char* host) const {
     if (host == nullptr) return true;  // HTTP/1.0 without Host: not a browser.
-    std::string port_suffix = ":" + std::to_string(port);
+    std::string port_suffix = ":" + std::to_string(server.port());
     std::string_view h(host);
     return h == "127.0.0.1" + port_suffix || h == "localhost" + port_suffix;
   }
@@ -265,50 +256,9 @@ struct UiServer::Impl {
     evbuffer_free(buffer);
   }
 
-  // Frees everything the loop owned. REQUIRES: the loop thread has finished.
-  void Release() {
-    if (http != nullptr) evhttp_free(http);
-    if (stop_event != nullptr) event_free(stop_event);
-    if (base != nullptr) event_base_free(base);
-    http = nullptr;
-    stop_event = nullptr;
-    base = nullptr;
-    store.reset();
-  }
-
-  Status Bind() {
-    sockaddr_in address;
-    std::memset(&address, 0, sizeof(address));
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(static_cast<uint16_t>(options.port));
-    std::string where = "127.0.0.1:" + std::to_string(options.port);
-    evconnlistener* listener = evconnlistener_new_bind(
-        base, nullptr, nullptr, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, kListenBacklog,
-        reinterpret_cast<sockaddr*>(&address), sizeof(address));
-    if (listener == nullptr)
-      return Status::IOError("ui server: cannot listen on " + where + ": " + std::strerror(errno));
-    if (evhttp_bind_listener(http, listener) == nullptr) {
-      evconnlistener_free(listener);
-      return Status::IOError("ui server: cannot serve HTTP on " + where);
-    }
-    sockaddr_in bound;
-    socklen_t bound_length = sizeof(bound);
-    if (getsockname(evconnlistener_get_fd(listener), reinterpret_cast<sockaddr*>(&bound), &bound_length) != 0) {
-      return Status::IOError("ui server: cannot read the bound port of " + where + ": " + std::strerror(errno));
-    }
-    port = ntohs(bound.sin_port);
-    return Status::OK();
-  }
-
   const UiServerOptions options;
   std::mutex mu;  // Serialises Start and Stop.
-  bool running = false;
-  int port = 0;
-  event_base* base = nullptr;
-  evhttp* http = nullptr;
-  event* stop_event = nullptr;
-  std::thread thread;
+  EventHttpServer server;
   std::unique_ptr<Store> store;  // Used by the loop thread only once it runs.
   RunPageCache run_pages;        // Loop thread only.
   std::atomic<uint64_t> requests{0};
@@ -321,7 +271,7 @@ UiServer::~UiServer() { Stop(); }
 Status UiServer::Start() {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
-  if (s.running) return Status::OK();
+  if (s.server.running()) return Status::OK();
   const UiServerOptions& o = s.options;
   if (o.host != "127.0.0.1") {
     return Status::InvalidInput("ui server: host must be 127.0.0.1 (got \"" + o.host +
@@ -337,50 +287,25 @@ Status UiServer::Start() {
   if (!store.ok()) return store.status();
   s.store = std::move(*store);
 
-  static std::once_flag threads_once;
-  std::call_once(threads_once, [] { evthread_use_pthreads(); });
-  s.base = event_base_new();
-  s.http = s.base != nullptr ? evhttp_new(s.base) : nullptr;
-  if (s.http == nullptr) {
-    s.Release();
-    return Status::IOError("ui server: cannot create the libevent HTTP server");
-  }
-  evhttp_set_gencb(s.http, &Impl::OnRequest, &s);
-  evhttp_set_max_body_size(s.http, 1 << 16);
-  // Every method reaches OnRequest so that the answer is our JSON 405, not libevent's HTML one.
-  evhttp_set_allowed_methods(s.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
-                                         EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-  Status bound = s.Bind();
-  if (!bound.ok()) {
-    s.Release();
-    return bound;
-  }
-  s.stop_event = event_new(s.base, -1, 0, &Impl::OnStop, s.base);
-  event_base* base = s.base;
-  s.thread = std::thread([base] {
-    // A client that hangs up makes a write raise SIGPIPE; keep it pending on this thread instead of killing us.
-    sigset_t pipe_only;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
-    event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY);
-  });
-  s.running = true;
-  return Status::OK();
+  EventHttpServerOptions http;
+  http.name = "ui server";
+  http.host = o.host;
+  http.port = o.port;
+  http.listen_backlog = kListenBacklog;
+  Status started = s.server.Start(http, &Impl::OnRequest, &s);
+  if (!started.ok()) s.store.reset();
+  return started;
 }
 
-int UiServer::port() const { return impl_->port; }
+int UiServer::port() const { return impl_->server.port(); }
 
-std::string UiServer::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port) + "/"; }
+std::string UiServer::url() const { return "http://127.0.0.1:" + std::to_string(impl_->server.port()) + "/"; }
 
 void UiServer::Stop() {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
-  if (!s.running) return;
-  event_active(s.stop_event, EV_TIMEOUT, 0);  // Thread-safe; seen by the loop even if it has not started yet.
-  s.thread.join();
-  s.Release();
-  s.running = false;
+  s.server.Stop();
+  s.store.reset();
 }
 
 uint64_t UiServer::requests() const { return impl_->requests.load(std::memory_order_relaxed); }
