@@ -120,15 +120,15 @@ void JsonWriter::BeforeValue() {
     return;
   }
   if (!first_in_scope_.empty()) {
-    if (!first_in_scope_.back()) out_.push_back(',');
-    first_in_scope_.back() = false;
+    if (first_in_scope_.back() == 0) out_.push_back(',');
+    first_in_scope_.back() = 0;
   }
 }
 
 void JsonWriter::BeginObject() {
   BeforeValue();
   out_.push_back('{');
-  first_in_scope_.push_back(true);
+  first_in_scope_.push_back(1);
 }
 
 void JsonWriter::EndObject() {
@@ -139,7 +139,7 @@ void JsonWriter::EndObject() {
 void JsonWriter::BeginArray() {
   BeforeValue();
   out_.push_back('[');
-  first_in_scope_.push_back(true);
+  first_in_scope_.push_back(1);
 }
 
 void JsonWriter::EndArray() {

@@ -11,12 +11,14 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace llmeval {
 
 class JsonWriter {
  public:
+  // `reserve_bytes`: the expected size of the document, to spare the string's regrowth.
+  explicit JsonWriter(size_t reserve_bytes = 0) { out_.reserve(reserve_bytes); }
+
   void BeginObject();
   void EndObject();
   void BeginArray();
@@ -64,7 +66,9 @@ class JsonWriter {
   void BeforeValue();
 
   std::string out_;
-  std::vector<bool> first_in_scope_;  // One entry per open object or array.
+  // One byte per open object or array, 1 until its first value: a short string's inline buffer holds 15 levels of
+  // nesting without allocating.
+  std::string first_in_scope_;
   bool after_key_ = false;
 };
 

@@ -120,7 +120,10 @@ std::string EncodeChatRequestJson(const ChatRequest& r) {
     }
     return true;
   };
-  JsonWriter w;
+  // Sized for the messages plus the parameters, so the body is built in one allocation.
+  size_t size = 256 + r.extra_params_json.size();
+  for (const ChatMessage& m : r.messages) size += 48 + (m.content.has_value() ? m.content->size() : 0);
+  JsonWriter w(size);
   w.BeginObject();
   if (own("model")) w.Field("model", r.model);
   if (own("messages")) {
