@@ -5,6 +5,12 @@
 #include "tracing/semconv.h"
 
 namespace llmeval {
+namespace {
+
+// Room for an evaluated item's usual spans (item, agent, chats, scorers) before the vector grows.
+constexpr size_t kSpansReserved = 8;
+
+}  // namespace
 
 TraceBuilder::TraceBuilder(Clock* clock, IdGenerator* ids)
     : TraceBuilder(clock, ids, ids->NewTraceId(clock->NowUnixNanos() / 1000000)) {}
@@ -14,7 +20,7 @@ TraceBuilder::TraceBuilder(Clock* clock, IdGenerator* ids, TraceId trace_id)
 
 Span* TraceBuilder::Lookup(SpanHandle span) {
   if (finished_ || !span.valid() || span.index >= spans_.size()) return nullptr;
-  return &spans_[span.index];
+  return &spans_[span.index].span;
 }
 
 SpanHandle TraceBuilder::StartSpan(std::string name, SpanKind kind, SpanHandle parent) {
@@ -25,16 +31,19 @@ SpanHandle TraceBuilder::StartSpan(std::string name, SpanKind kind, SpanHandle p
 
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_ || spans_.size() >= SpanHandle::kNone) return SpanHandle();
-  Span& span = spans_.emplace_back();
+  if (spans_.empty()) spans_.reserve(kSpansReserved);
+  SpanId parent_id;
+  if (parent.valid() && parent.index < spans_.size()) parent_id = spans_[parent.index].span.span_id;
+  Recording& recording = spans_.emplace_back();
+  recording.start_mono = now_mono;
+  Span& span = recording.span;
   span.trace_id = trace_id_;
   span.span_id = id;
-  if (parent.valid() && parent.index < spans_.size() - 1) span.parent_span_id = spans_[parent.index].span_id;
+  span.parent_span_id = parent_id;
   span.name = std::move(name);
   span.kind = kind;
   span.start_unix_nanos = now_unix;
   span.end_unix_nanos = now_unix;
-  start_mono_.push_back(now_mono);
-  open_.push_back(true);
   return SpanHandle{static_cast<uint32_t>(spans_.size() - 1)};
 }
 
@@ -59,15 +68,16 @@ void TraceBuilder::AddEvent(SpanHandle span, std::string name, Attributes attrib
   if (s == nullptr) return;
   SpanEvent& event = s->events.emplace_back();
   event.name = std::move(name);
-  event.time_unix_nanos = s->start_unix_nanos + (now_mono - start_mono_[span.index]);
+  event.time_unix_nanos = s->start_unix_nanos + (now_mono - spans_[span.index].start_mono);
   event.attributes = std::move(attributes);
 }
 
 void TraceBuilder::EndLocked(uint32_t index, int64_t now_mono, SpanStatus status, std::string message) {
-  if (!open_[index]) return;
-  open_[index] = false;
-  Span& span = spans_[index];
-  const int64_t elapsed = now_mono - start_mono_[index];
+  Recording& recording = spans_[index];
+  if (!recording.open) return;
+  recording.open = false;
+  Span& span = recording.span;
+  const int64_t elapsed = now_mono - recording.start_mono;
   span.end_unix_nanos = span.start_unix_nanos + (elapsed > 0 ? elapsed : 0);
   span.status = status;
   span.status_message = std::move(message);
@@ -84,7 +94,7 @@ void TraceBuilder::EndWithError(SpanHandle span, std::string error_type, std::st
   const int64_t now_mono = clock_->NowMonotonicNanos();
   std::lock_guard<std::mutex> lock(mu_);
   Span* s = Lookup(span);
-  if (s == nullptr || !open_[span.index]) return;
+  if (s == nullptr || !spans_[span.index].open) return;
   llmeval::SetAttribute(&s->attributes, semconv::kErrorType, std::move(error_type));
   EndLocked(span.index, now_mono, SpanStatus::kError, std::move(message));
 }
@@ -92,7 +102,7 @@ void TraceBuilder::EndWithError(SpanHandle span, std::string error_type, std::st
 SpanId TraceBuilder::span_id(SpanHandle span) const {
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_ || !span.valid() || span.index >= spans_.size()) return SpanId();
-  return spans_[span.index].span_id;
+  return spans_[span.index].span.span_id;
 }
 
 std::vector<Span> TraceBuilder::Finish() {
@@ -100,17 +110,15 @@ std::vector<Span> TraceBuilder::Finish() {
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_) return {};
   for (uint32_t i = 0; i < spans_.size(); ++i) {
-    if (!open_[i]) continue;
-    llmeval::SetAttribute(&spans_[i].attributes, semconv::kErrorType, semconv::kErrorSpanLeftOpen);
+    if (!spans_[i].open) continue;
+    llmeval::SetAttribute(&spans_[i].span.attributes, semconv::kErrorType, semconv::kErrorSpanLeftOpen);
     EndLocked(i, now_mono, SpanStatus::kError, "span left open");
   }
   finished_ = true;
   std::vector<Span> spans;
   spans.reserve(spans_.size());
-  for (Span& span : spans_) spans.push_back(std::move(span));
+  for (Recording& recording : spans_) spans.push_back(std::move(recording.span));
   spans_.clear();
-  start_mono_.clear();
-  open_.clear();
   return spans;
 }
 

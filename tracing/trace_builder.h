@@ -21,7 +21,6 @@
 #define LLMEVAL_TRACING_TRACE_BUILDER_H_
 
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -77,12 +76,17 @@ class TraceBuilder {
   IdGenerator* const ids_;
   const TraceId trace_id_;
 
+  struct Recording {
+    Span span;
+    int64_t start_mono = 0;  // Monotonic reading at the span's start.
+    bool open = true;
+  };
+
   mutable std::mutex mu_;
   bool finished_ = false;
-  // A deque: spans never move while recording, so a large trace does not pay for reallocation.
-  std::deque<Span> spans_;
-  std::deque<int64_t> start_mono_;  // Monotonic reading at each span's start.
-  std::deque<bool> open_;
+  // Spans are only reached through their index under mu_, so they may move when the vector grows. An evaluated
+  // item records a handful of spans: one allocation (at the first span) holds them.
+  std::vector<Recording> spans_;
 };
 
 }  // namespace llmeval
