@@ -14,7 +14,9 @@ namespace llmeval {
 namespace {
 
 std::string MessagesJson(const std::vector<ChatMessage>& messages) {
-  JsonWriter w;
+  size_t size = 2;
+  for (const ChatMessage& m : messages) size += 40 + (m.content.has_value() ? m.content->size() : 0);
+  JsonWriter w(size);
   w.BeginArray();
   for (const ChatMessage& m : messages) {
     w.BeginObject();
@@ -400,10 +402,11 @@ void ItemTask::FinishAnswer(const std::string& stop_reason) {
 }
 
 void ItemTask::ScoreCode() {
+  // The item's own copies are not read again after this point: the scorers' context takes them.
   scoring_.rendered_input = record_.rendered_input;
-  scoring_.output = output_;
-  scoring_.variables = variables_;
-  scoring_.tool_calls = tool_records_;
+  scoring_.output = std::move(output_);
+  scoring_.variables = std::move(variables_);
+  scoring_.tool_calls = std::move(tool_records_);
   scoring_.finish_reason = record_.finish_reason;
   scoring_.errored = !record_.error.empty();
   scoring_.error = record_.error;
@@ -411,7 +414,7 @@ void ItemTask::ScoreCode() {
   scoring_.cost_usd = record_.cost_usd;
   scoring_.input_tokens = record_.input_tokens;
   scoring_.output_tokens = record_.output_tokens;
-  for (const ToolCallRecord& t : tool_records_) {
+  for (const ToolCallRecord& t : scoring_.tool_calls) {
     scoring_.trace_summary += "tool " + t.name + "(" + t.arguments_json + ") -> " + t.result.substr(0, 500) + "\n";
   }
   for (const auto& scorer : ctx_->scorers) {
@@ -534,12 +537,17 @@ void ItemTask::Finish() {
   } else {
     trace_.End(root_);
   }
-  for (const Span& s : trace_.Finish()) record_.spans.push_back(SpanToRow(s));
   record_.assessments = std::move(assessments_);
   record_.ended_unix_ns = ctx_->clock->NowUnixNanos();
+  // The observer sees the item without its spans and cache entries, which only the store needs: copy it before they
+  // are added, and hand the record itself to the writer.
+  std::vector<std::pair<std::string, std::string>> cache_entries = std::move(record_.cache_entries);
+  record_.cache_entries.clear();
   ItemRecord summary = record_;
-  summary.spans.clear();
-  summary.cache_entries.clear();
+  record_.cache_entries = std::move(cache_entries);
+  std::vector<Span> spans = trace_.Finish();
+  record_.spans.reserve(spans.size());
+  for (const Span& s : spans) record_.spans.push_back(SpanToRow(s));
   ctx_->writer->Push(std::move(record_));
   on_done_(summary);
 }
