@@ -18,6 +18,7 @@
 
 #include "bench/bench_util.h"
 #include "engine/curl_transport.h"
+#include "engine/malloc_tuning.h"
 #include "engine/openai_provider.h"
 
 namespace llmeval {
@@ -98,6 +99,7 @@ std::string MeasureClient(const std::string& base_url, const Point& point, int64
 
 int main(int argc, char** argv) {
   using namespace llmeval::bench;
+  llmeval::TuneMallocForThroughput();  // As the llmeval binary does.
   BenchFlags flags(argc, argv);
   int64_t calls = flags.GetInt("calls", 5000);
   int repeats = static_cast<int>(flags.GetInt("repeats", 1));

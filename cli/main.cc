@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "engine/malloc_tuning.h"
 
 int main(int argc, char** argv) {
+  llmeval::TuneMallocForThroughput();
   std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
