@@ -6,9 +6,10 @@
 //
 // Sections (--sections=a,b,c,d; default all):
 //   a  throughput vs ideal (concurrency / latency) at 256 / 200 ms and 1024 / 1 s; one model call per item
-//   b  engine CPU time per item (process CPU / items) from the section-a runs and one at 64 / 20 ms; every row also
-//      shows the CPU of the same run over one item (fixed_s: store open, setup, summary) and the marginal CPU per
-//      item beyond it (marg_us/it)
+//   b  engine CPU time per item (process CPU / items) from the section-a runs, one at 64 / 20 ms and one saturated
+//      (64 / 0 ms: the engine always has work, so no thread sleeps between items); every row also shows the CPU of
+//      the same run over one item (fixed_s: store open, setup, summary) and the marginal CPU per item beyond it
+//      (marg_us/it)
 //   c  peak RSS for --small-rows vs --big-rows with the in-process `sim` model (no HTTP; the memory of the engine)
 //   d  the small-suite shape: model + judge + two scorers, 50 ms, concurrency 4, 32, 128 for each of --suite-items
 // Flags: --items=N (section a, default 4000; full size 20000), --small-rows=10000 --big-rows=N (default 100000; full
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "engine/malloc_tuning.h"
 #include "engine/runner.h"
 
 namespace llmeval {
@@ -195,6 +197,7 @@ void PrintRow(int concurrency, int latency_ms, int calls_per_item, const Figures
 
 int main(int argc, char** argv) {
   using namespace llmeval::bench;
+  llmeval::TuneMallocForThroughput();  // As the llmeval binary does.
   BenchFlags flags(argc, argv);
   std::string sections = flags.Get("sections", "a,b,c,d");
   int64_t items = flags.GetInt("items", 4000);
@@ -232,7 +235,12 @@ int main(int argc, char** argv) {
     };
     std::vector<P> points;
     if (sections.find('a') != std::string::npos) points = {{256, 200, items}, {1024, 1000, items}};
-    if (sections.find('b') != std::string::npos) points.push_back({64, 20, std::min<int64_t>(items, 4000)});
+    if (sections.find('b') != std::string::npos) {
+      points.push_back({64, 20, std::min<int64_t>(items, 4000)});
+      // Saturated: the sim server answers at once, so the engine never waits for work and its CPU per item is the
+      // cost of the work itself, without the wake-ups a thread pays each time it sleeps between items.
+      points.push_back({64, 0, items});
+    }
     for (const P& p : points) {
       Setup s = base;
       s.concurrency = p.conc;
