@@ -10,14 +10,15 @@
 namespace llmeval {
 namespace {
 
-// REQUIRES: `values` is sorted (sorted once, in place: a million latencies are 4 MB, not worth copying per call).
-double Percentile(const std::vector<float>& values, double p) {
-  if (values.empty()) return 0;
-  double rank = p * static_cast<double>(values.size() - 1);
-  size_t lo = static_cast<size_t>(std::floor(rank));
-  size_t hi = std::min(values.size() - 1, lo + 1);
-  double frac = rank - static_cast<double>(lo);
-  return values[lo] + (static_cast<double>(values[hi]) - values[lo]) * frac;
+// The passes after the first over a variant's measured latencies, in the caller's read transaction.
+Status FinishLatencies(Store* store, int64_t run_id, int64_t variant_id, PercentileSelector* selector) {
+  while (true) {
+    Result<bool> again = selector->EndPass();
+    if (!again.ok()) return again.status();
+    if (!*again) return Status::OK();
+    Status s = store->ForEachMeasuredLatency(run_id, variant_id, [&](double v) { selector->Add(v); });
+    if (!s.ok()) return s;
+  }
 }
 
 }  // namespace
@@ -49,9 +50,12 @@ std::string InputValue(const ItemRecord& item, const std::string& column) {
   return std::string(v);
 }
 
-Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string& group_column) {
-  RunSummary summary;
-  summary.group_column = group_column;
+namespace {
+
+// SummarizeRun's reads, in one read transaction: the first pass over the latencies is the pass over the items, and
+// the later ones (see PercentileSelector) see the same items even while a writer adds more.
+Status SummarizeInSnapshot(Store* store, int64_t run_id, const std::string& group_column, RunSummary* out) {
+  RunSummary& summary = *out;
   Result<RunRecord> run = store->GetRun(run_id);
   if (!run.ok()) return run.status();
   summary.run = *run;
@@ -59,15 +63,13 @@ Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string&
   if (!variants.ok()) return variants.status();
   std::map<std::string, std::string> human_columns = ReadJudgeRunInfo(run->params_json).human_label_columns;
 
-  // One streaming pass over the items: memory holds the per-variant tallies and latencies, not the items (except the
-  // few that carry human labels, which agreement needs).
+  // One streaming pass over the items: memory holds the per-variant tallies, not the items (except the few that carry
+  // human labels, which agreement needs).
   struct Tally {
     VariantSummary vs;
     std::unique_ptr<AssessmentAggregator> aggregator;
-    // Floats (latencies are milliseconds; 24 bits of precision are plenty), reserved to the variant's item count:
-    // a growing vector of a million doubles would hold 24 MB at its peak, and the run's memory would not stay flat.
-    std::vector<float> latencies;
     std::vector<ItemRecord> labelled;
+    PercentileSelector latency{{0.50, 0.95}};  // Of the measured items: no error, not answered from the cache.
     bool cost_known = false;
     double cost = 0;
   };
@@ -75,11 +77,6 @@ Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string&
   for (const VariantRecord& v : *variants) {
     Tally& t = tallies[v.id];
     t.vs.variant = v;
-    Store::ItemFilter of_variant;
-    of_variant.variant_id = v.id;
-    Result<int64_t> count = store->CountItems(run_id, of_variant);
-    if (!count.ok()) return count.status();
-    t.latencies.reserve(static_cast<size_t>(*count));
     t.aggregator = std::make_unique<AssessmentAggregator>(group_column);
   }
   bool with_text = !group_column.empty() || !human_columns.empty();
@@ -93,7 +90,7 @@ Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string&
     if (item.from_cache) {
       ++vs.cache_hits;
     } else if (item.error.empty()) {
-      t.latencies.push_back(static_cast<float>(item.latency_ms));
+      t.latency.Add(item.latency_ms);
     }
     vs.input_tokens += item.input_tokens;
     vs.output_tokens += item.output_tokens;
@@ -121,9 +118,10 @@ Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string&
     Tally& t = tallies[v.id];
     VariantSummary& vs = t.vs;
     if (t.cost_known) vs.cost_usd = t.cost;
-    std::sort(t.latencies.begin(), t.latencies.end());
-    vs.latency_p50_ms = Percentile(t.latencies, 0.50);
-    vs.latency_p95_ms = Percentile(t.latencies, 0.95);
+    s = FinishLatencies(store, run_id, v.id, &t.latency);
+    if (!s.ok()) return s;
+    vs.latency_p50_ms = t.latency.Percentile(0);
+    vs.latency_p95_ms = t.latency.Percentile(1);
     vs.scorers = t.aggregator->Overall();
     if (!group_column.empty()) vs.by_group = t.aggregator->ByGroup();
     std::vector<const ItemRecord*> labelled;
@@ -135,6 +133,16 @@ Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string&
     vs.judge_output_tokens = judge.output_tokens;
     summary.variants.push_back(std::move(vs));
   }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string& group_column) {
+  RunSummary summary;
+  summary.group_column = group_column;
+  Status s = store->InReadTransaction([&] { return SummarizeInSnapshot(store, run_id, group_column, &summary); });
+  if (!s.ok()) return s;
   return summary;
 }
 

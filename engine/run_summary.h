@@ -11,6 +11,7 @@
 #include "engine/engine_scorers.h"
 #include "engine/store.h"
 #include "scorers/aggregate.h"
+#include "scorers/percentile_selector.h"
 
 namespace llmeval {
 
@@ -41,7 +42,9 @@ struct RunSummary {
   std::string group_column;
 };
 
-// `group_column` (normalised name, or "") selects the breakdown.
+// `group_column` (normalised name, or "") selects the breakdown. Memory does not grow with the run's items: they are
+// streamed once, and the latency percentiles come from a few more streaming passes (PercentileSelector), all in one
+// read transaction of the store.
 Result<RunSummary> SummarizeRun(Store* store, int64_t run_id, const std::string& group_column = "");
 
 // Converts a stored assessment back to the scorers' type.

@@ -174,9 +174,16 @@ class Store {
   Status WriteItems(const std::vector<ItemRecord>& items);
   // Items of a run (assessments included, spans not), ordered by variant, row and repeat.
   Result<std::vector<ItemRecord>> Items(int64_t run_id);
-  // Streams the items of a run in storage order with their assessments, holding one item at a time (memory does not
-  // grow with the run). Without `with_text`, the large text columns (inputs, rendered input, output) are left empty.
+  // Streams the items of a run ordered by variant, row and repeat with their assessments, holding one item at a time
+  // (memory does not grow with the run). Without `with_text`, the large text columns (inputs, rendered input, output)
+  // are left empty.
   Status ForEachItem(int64_t run_id, bool with_text, const std::function<void(const ItemRecord&)>& fn);
+  // Calls `fn` with the latency of every measured item of a variant (no error, not answered from the cache), in no
+  // particular order, holding none of them (no SQL sorter).
+  Status ForEachMeasuredLatency(int64_t run_id, int64_t variant_id, const std::function<void(double)>& fn);
+  // Runs `fn` in one read transaction, so that the queries it makes see one snapshot of the store even while another
+  // connection writes; `fn` must not write. Returns fn's status.
+  Status InReadTransaction(const std::function<Status()>& fn);
   // Marks runs left "running" by a process that is gone as interrupted, and closes their open spans as errors.
   Status RecoverAbandonedRuns();
 
