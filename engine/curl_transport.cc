@@ -26,7 +26,7 @@ constexpr int kMaxEvents = 256;
 // curl looks for an idle connection to reuse by walking every connection to the host, so a request costs O(open
 // connections) of pointer chasing. Beyond this many connections per host the transport splits its connections
 // between several multi handles (shards), each walking only its own.
-constexpr long kConnectionsPerShard = 256;
+constexpr long kConnectionsPerShard = 128;
 constexpr long kMaxShards = 8;
 
 int64_t SteadyNanos() {
