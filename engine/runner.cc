@@ -3,10 +3,8 @@
 #include <simdjson.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <set>
 
@@ -17,6 +15,7 @@
 #include "datasets/selection.h"
 #include "engine/engine_scorers.h"
 #include "engine/file_io.h"
+#include "engine/item_pump.h"
 #include "engine/item_task.h"
 #include "engine/prompt_resolver.h"
 #include "engine/provider_set.h"
@@ -174,39 +173,6 @@ Status LoadResumeOptions(const RunRecord& run, RunOptions* o) {
   }
   return Status::OK();
 }
-
-// Counts items in flight and lets the dispatcher wait for a free slot.
-class Slots {
- public:
-  explicit Slots(int capacity) : capacity_(capacity) {}
-  // Waits for a free slot; false when `stop` says to stop taking items.
-  bool Acquire(const std::function<bool()>& stop) {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (in_flight_ >= capacity_) {
-      if (stop()) return false;
-      cv_.wait_for(lock, std::chrono::milliseconds(100));
-    }
-    if (stop()) return false;
-    ++in_flight_;
-    return true;
-  }
-  void Release() {
-    std::lock_guard<std::mutex> lock(mu_);
-    --in_flight_;
-    cv_.notify_all();
-  }
-  // Waits until no item is in flight, or `give_up` says to stop waiting.
-  void Drain(const std::function<bool()>& give_up) {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (in_flight_ > 0 && !give_up()) cv_.wait_for(lock, std::chrono::milliseconds(100));
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int capacity_;
-  int in_flight_ = 0;
-};
 
 uint64_t RandomSeed() {
   std::random_device rd;
@@ -472,13 +438,13 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   int64_t total = scan->selected * static_cast<int64_t>(ctx.variants.size()) * repeat;
   observer->OnStart(run_id, total, static_cast<int64_t>(done.size()));
 
-  // 8. Stream the dataset through ItemTasks.
+  // 8. Stream the dataset through ItemTasks: the pump keeps `concurrency` of them in flight. This thread starts the
+  // first ones; after that, each finished item starts the next on its own thread (usually a CPU worker) and this one
+  // only waits.
   RunOutcome outcome;
   outcome.run_id = run_id;
-  std::mutex outcome_mu;
-  Slots slots(concurrency);
   int seen_interrupt = 0;
-  auto stop_taking = [&] {
+  auto stop_taking = [&] {  // Under the pump's lock.
     int level = interrupts != nullptr ? interrupts->load() : 0;
     if (level > seen_interrupt) {
       seen_interrupt = level;
@@ -494,47 +460,25 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   if (!s.ok()) return s;
   std::vector<RowFilter> filters;
   for (const std::string& f : options.filters) filters.push_back(*ParseRowFilter(f));
-  RowSelector selector = *RowSelector::Create(filters, ctx.columns);
-  int64_t taken = 0;
-  bool stopped = false;
-  DataRow row;
-  while (!stopped) {
-    Result<bool> more = reader->Next(&row);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    if (!selector.Matches(row)) continue;
-    if (options.sample > 0) {
-      if (scan->sampled.count(row.index) == 0) continue;
-    } else if (options.limit > 0 && taken >= options.limit) {
-      break;
-    }
-    ++taken;
-    for (const Variant& variant : ctx.variants) {
-      for (int r = 0; r < repeat && !stopped; ++r) {
-        if (done.count({variant.record.id, row.index, r}) > 0) continue;
-        if (!slots.Acquire(stop_taking)) {
-          stopped = true;
-          break;
-        }
-        auto task = std::make_shared<ItemTask>(&ctx, &variant, row, r, [&](const ItemRecord& item) {
-          {
-            std::lock_guard<std::mutex> lock(outcome_mu);
+  ItemFeed feed(reader.get(), *RowSelector::Create(filters, ctx.columns), options.sample > 0 ? &scan->sampled : nullptr,
+                options.limit, &ctx.variants, repeat, &done);
+  ItemPump pump(&feed, concurrency, stop_taking, [&](ItemFeed::Item item) {
+    auto task =
+        std::make_shared<ItemTask>(&ctx, item.variant, std::move(item.row), item.repeat, [&](const ItemRecord& record) {
+          pump.Finished([&] {
             ++outcome.items;
-            if (!item.error.empty()) ++outcome.errors;
-            observer->OnItem(item);
-          }
-          slots.Release();
+            if (!record.error.empty()) ++outcome.errors;
+            observer->OnItem(record);
+          });
         });
-        // The dispatcher starts the item itself (render, request, cache lookup, handing the call to the provider):
-        // it would otherwise sit waiting for a slot, and a hand-off to a CPU worker costs a thread wake-up per item.
-        // Everything after the model's reply runs on the CPU workers.
-        task->Start();
-      }
-    }
-  }
-  slots.Drain(give_up);
+    // Rendering, the request, the cache lookup and handing the call to the provider happen here, on the thread
+    // that freed the slot; everything after the model's reply runs on the CPU workers.
+    task->Start();
+  });
+  pump.Fill();
+  pump.Wait(give_up);
   if (!give_up()) cpu.Wait();
-  bool interrupted = stopped || (interrupts != nullptr && interrupts->load() > 0);
+  bool interrupted = pump.stopped() || (interrupts != nullptr && interrupts->load() > 0);
   if (give_up()) {
     // Items still in flight are abandoned: they were never stored and a later --resume evaluates them.
     s = writer.Flush();
@@ -544,6 +488,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   }
   s = writer.Flush();
   if (!s.ok()) return s;
+  if (!pump.status().ok()) return pump.status();  // The dataset could not be read to its end.
   outcome.status = interrupted ? "interrupted" : "completed";
   s = store->SetRunStatus(run_id, outcome.status, true);
   if (!s.ok()) return s;
