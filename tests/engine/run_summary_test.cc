@@ -128,7 +128,7 @@ TEST_F(RunSummaryTest, PercentilesAreExactAndExcludeCacheHitsAndErrors) {
 
   const VariantSummary& s = summary->variants[1];
   EXPECT_EQ(s.items, 7);
-  EXPECT_EQ(s.latency_p50_ms, 25.5);                // 10 20 25.5 30 40: rank 2.
+  EXPECT_EQ(s.latency_p50_ms, 25.5);                  // 10 20 25.5 30 40: rank 2.
   EXPECT_DOUBLE_EQ(s.latency_p95_ms, 30 + 10 * 0.8);  // Rank 3.8.
   const VariantSummary& c = summary->variants[2];
   EXPECT_EQ(c.cache_hits, 1);
@@ -140,8 +140,8 @@ TEST_F(RunSummaryTest, ItemsStreamInVariantRowOrderWithTheirOwnAssessments) {
   int64_t a = AddVariant("a");
   int64_t b = AddVariant("b");
   // Stored out of order, as concurrent items finish.
-  std::vector<ItemRecord> items = {Item(run_, b, 1, 1), Item(run_, a, 2, 1), Item(run_, a, 0, 1),
-                                   Item(run_, b, 0, 1), Item(run_, a, 1, 1)};
+  std::vector<ItemRecord> items = {Item(run_, b, 1, 1), Item(run_, a, 2, 1), Item(run_, a, 0, 1), Item(run_, b, 0, 1),
+                                   Item(run_, a, 1, 1)};
   items[2].assessments.clear();  // An item without assessments between two with.
   items[4].assessments.push_back(items[4].assessments[0]);
   items[4].assessments[1].name = "second";

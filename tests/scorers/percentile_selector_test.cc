@@ -74,9 +74,17 @@ TEST(PercentileSelectorTest, ManyValuesAreNarrowedInPassesToTheExactValues) {
   std::vector<double> duplicates;  // Ten distinct values: ranges collapse to one value.
   for (int i = 0; i < 3000; ++i) duplicates.push_back(small(rng) * 1.5);
   std::vector<double> equal(2000, 3.25);
-  std::vector<double> extremes = {-0.0, 0.0, -1e308, 1e308, std::numeric_limits<double>::denorm_min(),
-                                  -std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max(),
-                                  std::numeric_limits<double>::lowest(), 1, 1 + 1e-15, -2.5};
+  std::vector<double> extremes = {-0.0,
+                                  0.0,
+                                  -1e308,
+                                  1e308,
+                                  std::numeric_limits<double>::denorm_min(),
+                                  -std::numeric_limits<double>::denorm_min(),
+                                  std::numeric_limits<double>::max(),
+                                  std::numeric_limits<double>::lowest(),
+                                  1,
+                                  1 + 1e-15,
+                                  -2.5};
   for (int i = 0; i < 500; ++i) extremes.push_back(std::ldexp(1.0 + i * 1e-16, (i % 40) - 20) * (i % 3 == 0 ? -1 : 1));
   std::vector<double> sorted_input = skewed;
   std::sort(sorted_input.begin(), sorted_input.end());
