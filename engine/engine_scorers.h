@@ -16,7 +16,7 @@
 //   (`llmeval feedback add`) on the same items, and against a judge's human label column; percent agreement and
 //   Cohen's kappa (scorers/statistics.h).
 //
-// Not thread-safe beyond what MakeScorer/RegisterScorerType promise; used by the run's dispatcher thread.
+// Not thread-safe beyond what MakeScorer/RegisterScorerType promise; used by the thread that sets up the run.
 #ifndef LLMEVAL_ENGINE_ENGINE_SCORERS_H_
 #define LLMEVAL_ENGINE_ENGINE_SCORERS_H_
 

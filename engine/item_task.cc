@@ -259,7 +259,7 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
           finish(std::move(result), true);
         } else {
           // On a CPU worker like any reply, so a rerun answered from the cache still scores items in parallel
-          // (items start on the dispatcher thread).
+          // rather than each finished item starting, and finishing, the next on one thread.
           ctx_->cpu->Submit([finish, result = std::move(result)]() mutable { finish(std::move(result), true); });
         }
         return;
