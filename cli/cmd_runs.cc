@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/summary_printer.h"
@@ -98,63 +99,87 @@ void ItemJson(const ItemRecord& item, const std::map<int64_t, VariantRecord>& va
   w->EndObject();
 }
 
+// Streams the run's items to stdout or to a file written atomically, holding one item at a time: an export of a
+// million items takes as little memory as one of ten.
 int Export(Store* store, int64_t run_id, const std::string& format, const std::string& out_path) {
-  Result<std::vector<ItemRecord>> items = store->Items(run_id);
-  if (!items.ok()) return Fail("runs export", items.status());
+  if (format != "csv" && format != "json" && format != "jsonl") {
+    return Fail("runs export", Status::InvalidInput("--format must be csv, json or jsonl, got '" + format + "'"));
+  }
   Result<std::vector<VariantRecord>> variant_list = store->Variants(run_id);
   if (!variant_list.ok()) return Fail("runs export", variant_list.status());
   std::map<int64_t, VariantRecord> variants;
   for (const VariantRecord& v : *variant_list) variants[v.id] = v;
-  std::string out;
-  if (format == "jsonl") {
-    for (const ItemRecord& item : *items) {
-      JsonWriter w;
-      ItemJson(item, variants, &w);
-      out += w.Take() + "\n";
+  std::unique_ptr<AtomicFileWriter> file;
+  if (!out_path.empty() && out_path != "-") {
+    Result<std::unique_ptr<AtomicFileWriter>> created = AtomicFileWriter::Create(out_path);
+    if (!created.ok()) return Fail("runs export", created.status());
+    file = std::move(created.value());
+  }
+  std::string out;  // Written out every 64 KiB.
+  Status written;
+  auto emit = [&](bool last) {
+    if (!last && out.size() < (64u << 10)) return;
+    if (file != nullptr) {
+      if (written.ok()) written = file->Append(out);
+    } else {
+      std::fwrite(out.data(), 1, out.size(), stdout);
     }
-  } else if (format == "json") {
-    JsonWriter w;
-    w.BeginArray();
-    for (const ItemRecord& item : *items) ItemJson(item, variants, &w);
-    w.EndArray();
-    out = w.Take() + "\n";
-  } else if (format == "csv") {
+    out.clear();
+  };
+  int64_t count = 0;
+  // One snapshot for both passes (the CSV header needs every scorer's name before the first row).
+  Status s = store->InReadTransaction([&]() -> Status {
     std::vector<std::string> scorers;
-    for (const ItemRecord& item : *items) {
-      for (const AssessmentRow& a : item.assessments) {
-        if (std::find(scorers.begin(), scorers.end(), a.name) == scorers.end()) scorers.push_back(a.name);
-      }
-    }
-    out = "item_id,row,repeat,prompt,model,output,error,input_tokens,output_tokens,cost_usd,latency_ms,trace_id";
-    for (const std::string& s : scorers) out += "," + CsvField(s);
-    out += "\r\n";
-    for (const ItemRecord& item : *items) {
-      const VariantRecord& v = variants.at(item.variant_id);
-      out += CsvField(item.item_key) + "," + std::to_string(item.row_index) + "," + std::to_string(item.repeat) + "," +
-             CsvField(v.prompt_name + "/" + std::to_string(v.prompt_version)) + "," + CsvField(v.model) + "," +
-             CsvField(item.output.value_or("")) + "," + CsvField(item.error) + "," + std::to_string(item.input_tokens) +
-             "," + std::to_string(item.output_tokens) + "," +
-             (item.cost_usd.has_value() ? std::to_string(*item.cost_usd) : "") + "," + std::to_string(item.latency_ms) +
-             "," + item.trace_id;
-      for (const std::string& s : scorers) {
-        std::string outcome;
+    if (format == "csv") {
+      Status names = store->ForEachItem(run_id, false, [&](const ItemRecord& item) {
         for (const AssessmentRow& a : item.assessments) {
-          if (a.name == s) outcome = a.outcome;
+          if (std::find(scorers.begin(), scorers.end(), a.name) == scorers.end()) scorers.push_back(a.name);
         }
-        out += "," + outcome;
-      }
+      });
+      if (!names.ok()) return names;
+      out = "item_id,row,repeat,prompt,model,output,error,input_tokens,output_tokens,cost_usd,latency_ms,trace_id";
+      for (const std::string& name : scorers) out += "," + CsvField(name);
       out += "\r\n";
+    } else if (format == "json") {
+      out = "[";
     }
-  } else {
-    return Fail("runs export", Status::InvalidInput("--format must be csv, json or jsonl, got '" + format + "'"));
-  }
-  if (out_path.empty() || out_path == "-") {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    return 0;
-  }
-  Status s = WriteFileAtomically(out_path, out);
+    Status items = store->ForEachItem(run_id, true, [&](const ItemRecord& item) {
+      if (format == "csv") {
+        const VariantRecord& v = variants.at(item.variant_id);
+        out += CsvField(item.item_key) + "," + std::to_string(item.row_index) + "," + std::to_string(item.repeat) +
+               "," + CsvField(v.prompt_name + "/" + std::to_string(v.prompt_version)) + "," + CsvField(v.model) + "," +
+               CsvField(item.output.value_or("")) + "," + CsvField(item.error) + "," +
+               std::to_string(item.input_tokens) + "," + std::to_string(item.output_tokens) + "," +
+               (item.cost_usd.has_value() ? std::to_string(*item.cost_usd) : "") + "," +
+               std::to_string(item.latency_ms) + "," + item.trace_id;
+        for (const std::string& name : scorers) {
+          std::string outcome;
+          for (const AssessmentRow& a : item.assessments) {
+            if (a.name == name) outcome = a.outcome;
+          }
+          out += "," + outcome;
+        }
+        out += "\r\n";
+      } else {
+        if (format == "json" && count > 0) out += ",";
+        JsonWriter w;
+        ItemJson(item, variants, &w);
+        out += w.str();
+        if (format == "jsonl") out += "\n";
+      }
+      ++count;
+      emit(false);
+    });
+    if (!items.ok()) return items;
+    if (format == "json") out += "]\n";
+    emit(true);
+    return written;
+  });
   if (!s.ok()) return Fail("runs export", s);
-  std::fprintf(stderr, "wrote %zu items to %s\n", items->size(), out_path.c_str());
+  if (file == nullptr) return 0;
+  s = file->Commit();
+  if (!s.ok()) return Fail("runs export", s);
+  std::fprintf(stderr, "wrote %lld items to %s\n", static_cast<long long>(count), out_path.c_str());
   return 0;
 }
 

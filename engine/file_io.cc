@@ -25,19 +25,43 @@ Result<std::string> ReadWholeFile(const std::string& path) {
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& contents) {
+  Result<std::unique_ptr<AtomicFileWriter>> writer = AtomicFileWriter::Create(path);
+  if (!writer.ok()) return writer.status();
+  Status s = (*writer)->Append(contents);
+  if (!s.ok()) return s;
+  return (*writer)->Commit();
+}
+
+Result<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(const std::string& path) {
   std::error_code ec;
   std::filesystem::path target(path);
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
   std::string temp = path + ".tmp." + std::to_string(getpid());
   std::FILE* f = std::fopen(temp.c_str(), "wb");
   if (f == nullptr) return Status::IOError(path + ": cannot write: " + std::strerror(errno));
-  bool ok = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
-  ok = (std::fflush(f) == 0) && ok;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    return Status::IOError(path + ": write failed");
+  return std::unique_ptr<AtomicFileWriter>(new AtomicFileWriter(f, path, temp));
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+  if (!committed_) std::remove(temp_.c_str());
+}
+
+Status AtomicFileWriter::Append(std::string_view data) {
+  if (file_ == nullptr) return Status::Internal(path_ + ": written after commit");
+  if (std::fwrite(data.data(), 1, data.size(), file_) != data.size()) {
+    return Status::IOError(path_ + ": write failed: " + std::strerror(errno));
   }
+  return Status::OK();
+}
+
+Status AtomicFileWriter::Commit() {
+  if (file_ == nullptr) return Status::Internal(path_ + ": committed twice");
+  bool ok = std::fflush(file_) == 0;
+  ok = (std::fclose(file_) == 0) && ok;
+  file_ = nullptr;
+  if (!ok || std::rename(temp_.c_str(), path_.c_str()) != 0) return Status::IOError(path_ + ": write failed");
+  committed_ = true;
   return Status::OK();
 }
 

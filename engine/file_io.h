@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/byte_source.h"
 #include "core/status.h"
@@ -17,6 +18,28 @@ Result<std::string> ReadWholeFile(const std::string& path);
 
 // Writes `contents` to `path` atomically. Creates missing parent directories.
 Status WriteFileAtomically(const std::string& path, const std::string& contents);
+
+// Writes a file in pieces, atomically: the pieces go to a temporary file beside `path`, which Commit renames over
+// it; a writer destroyed without a successful Commit removes the temporary file, so `path` is either untouched or
+// complete. Creates missing parent directories.
+class AtomicFileWriter {
+ public:
+  static Result<std::unique_ptr<AtomicFileWriter>> Create(const std::string& path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  Status Append(std::string_view data);
+  Status Commit();
+
+ private:
+  AtomicFileWriter(std::FILE* file, std::string path, std::string temp)
+      : file_(file), path_(std::move(path)), temp_(std::move(temp)) {}
+  std::FILE* file_;  // Null once closed.
+  std::string path_;
+  std::string temp_;
+  bool committed_ = false;
+};
 
 bool FileExists(const std::string& path);
 

@@ -1,0 +1,69 @@
+// `llmeval runs export` streams: the same bytes to stdout and, through a temporary file renamed at the end, to -o,
+// across many write chunks; a failed export leaves no file behind.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <filesystem>
+#include <string>
+
+#include "cli/cli_project.h"
+
+namespace llmeval::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(CliExport, FileAndStdoutAgreeInEveryFormatOverManyChunks) {
+  CliProject project;
+  std::string csv = "Category,Question,Weight\n";
+  for (int i = 0; i < 400; ++i) {
+    csv += "Git,\"What does git command number " + std::to_string(i) + " do, exactly?\"," + std::to_string(i % 4 + 1) + "\n";
+  }
+  project.Write("questions.csv", csv);
+  CommandResult run = project.Run({"run", "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const char* format : {"csv", "json", "jsonl"}) {
+    CommandResult to_stdout = project.Run({"runs", "export", "1", "--format", format});
+    ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+    EXPECT_GT(to_stdout.out.size(), 3u * 65536) << format << ": the export must span several 64 KiB chunks";
+    std::string path = project.Path(std::string("out/export.") + format);
+    CommandResult to_file = project.Run({"runs", "export", "1", "--format", format, "-o", path});
+    ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+    EXPECT_THAT(to_file.err, HasSubstr("wrote"));
+    EXPECT_EQ(ReadFile(path), to_stdout.out) << format;
+    // Whole, in order: every chunk written once.
+    const std::string& out = to_stdout.out;
+    if (std::string(format) == "csv") {
+      size_t records = 0;
+      for (size_t at = out.find("\r\n"); at != std::string::npos; at = out.find("\r\n", at + 2)) ++records;
+      EXPECT_EQ(records, 401u);
+    } else if (std::string(format) == "json") {
+      simdjson::dom::parser parser;
+      simdjson::dom::array items;
+      ASSERT_EQ(parser.parse(out).get_array().get(items), simdjson::SUCCESS);
+      EXPECT_EQ(items.size(), 400u);
+    } else {
+      size_t lines = 0;
+      simdjson::dom::parser parser;
+      for (size_t start = 0, end; (end = out.find('\n', start)) != std::string::npos; start = end + 1) {
+        simdjson::dom::element item;
+        EXPECT_EQ(parser.parse(out.substr(start, end - start)).get(item), simdjson::SUCCESS) << "line " << lines;
+        int64_t row = -1;
+        EXPECT_EQ(item["row"].get(row), simdjson::SUCCESS);
+        EXPECT_EQ(row, static_cast<int64_t>(lines)) << "items in dataset order";
+        ++lines;
+      }
+      EXPECT_EQ(lines, 400u);
+    }
+  }
+  CommandResult bad = project.Run({"runs", "export", "1", "--format", "xml", "-o", project.Path("out/bad.xml")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(project.Path("out/bad.xml")));
+  int files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(project.Path("out"))) ++files;
+  EXPECT_EQ(files, 3) << "only the three exports, no temporary files";
+}
+
+}  // namespace
+}  // namespace llmeval::testing
