@@ -69,8 +69,7 @@ class ItemPump {
  public:
   // `stop_taking` is asked before each item starts (under the pump's lock) and from Wait; true stops the feed.
   // `start` starts an item; its completion must call Finished exactly once, on any thread.
-  ItemPump(ItemFeed* feed, int capacity, std::function<bool()> stop_taking,
-           std::function<void(ItemFeed::Item)> start);
+  ItemPump(ItemFeed* feed, int capacity, std::function<bool()> stop_taking, std::function<void(ItemFeed::Item)> start);
 
   // Starts items until `capacity` are in flight, the feed ends, or stop_taking says to stop. Called again from
   // inside a start (an item that finishes at once), it returns and the outer call goes on filling.
@@ -93,10 +92,10 @@ class ItemPump {
 
   mutable std::mutex mu_;
   std::condition_variable idle_;
-  int in_flight_ = 0;         // Guarded by mu_.
-  bool feed_ended_ = false;   // Guarded by mu_: nothing more will start.
-  bool stopped_ = false;      // Guarded by mu_.
-  Status status_;             // Guarded by mu_.
+  int in_flight_ = 0;        // Guarded by mu_.
+  bool feed_ended_ = false;  // Guarded by mu_: nothing more will start.
+  bool stopped_ = false;     // Guarded by mu_.
+  Status status_;            // Guarded by mu_.
 };
 
 }  // namespace llmeval

@@ -79,12 +79,14 @@ TEST(ItemPumpTest, KeepsCapacityInFlightAndStartsTheNextOnTheFinishingThread) {
   std::vector<int64_t> waiting;  // Started, not finished: finished later from another thread.
   int max_in_flight = 0, in_flight = 0, recorded = 0;
   ItemPump* pump_ptr = nullptr;
-  ItemPump pump(&feed, 4, [] { return false; }, [&](ItemFeed::Item item) {
-    started.push_back(item.row.index);
-    starters.push_back(std::this_thread::get_id());
-    max_in_flight = std::max(max_in_flight, ++in_flight);
-    waiting.push_back(item.row.index);
-  });
+  ItemPump pump(
+      &feed, 4, [] { return false; },
+      [&](ItemFeed::Item item) {
+        started.push_back(item.row.index);
+        starters.push_back(std::this_thread::get_id());
+        max_in_flight = std::max(max_in_flight, ++in_flight);
+        waiting.push_back(item.row.index);
+      });
   pump_ptr = &pump;
   pump.Fill();
   EXPECT_EQ(started.size(), 4u) << "the first Fill stops at the capacity";
@@ -117,12 +119,14 @@ TEST(ItemPumpTest, ItemsThatFinishInsideTheirStartDoNotNest) {
   ItemFeed feed(f.reader.get(), RowSelector(), nullptr, 0, &f.variants, 1, &f.done);
   int started = 0, depth = 0, max_depth = 0;
   ItemPump* pump_ptr = nullptr;
-  ItemPump pump(&feed, 8, [] { return false; }, [&](ItemFeed::Item) {
-    ++started;
-    max_depth = std::max(max_depth, ++depth);
-    pump_ptr->Finished([] {});  // Fails at once, as an item whose prompt cannot render.
-    --depth;
-  });
+  ItemPump pump(
+      &feed, 8, [] { return false; },
+      [&](ItemFeed::Item) {
+        ++started;
+        max_depth = std::max(max_depth, ++depth);
+        pump_ptr->Finished([] {});  // Fails at once, as an item whose prompt cannot render.
+        --depth;
+      });
   pump_ptr = &pump;
   pump.Fill();
   pump.Wait([] { return false; });
@@ -137,10 +141,12 @@ TEST(ItemPumpTest, StopTakingEndsTheFeedEarly) {
   ItemFeed feed(f.reader.get(), RowSelector(), nullptr, 0, &f.variants, 1, &f.done);
   int started = 0;
   ItemPump* pump_ptr = nullptr;
-  ItemPump pump(&feed, 2, [&] { return started >= 5; }, [&](ItemFeed::Item) {
-    ++started;
-    pump_ptr->Finished([] {});
-  });
+  ItemPump pump(
+      &feed, 2, [&] { return started >= 5; },
+      [&](ItemFeed::Item) {
+        ++started;
+        pump_ptr->Finished([] {});
+      });
   pump_ptr = &pump;
   pump.Fill();
   pump.Wait([] { return false; });
