@@ -1,12 +1,29 @@
 #include "engine/item_pump.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
 namespace llmeval {
 
+void CompletedSlots::Add(const ItemSlot& slot) {
+  ++size_;
+  if (slot.row_index < 0 || slot.repeat < 0 || slot.repeat >= repeats_) return;  // Never asked for.
+  std::vector<bool>& bits = by_variant_[slot.variant_id];
+  size_t index = static_cast<size_t>(slot.row_index) * static_cast<size_t>(repeats_) + static_cast<size_t>(slot.repeat);
+  if (index >= bits.size()) bits.resize(std::max(index + 1, bits.size() * 2));
+  bits[index] = true;
+}
+
+bool CompletedSlots::Contains(int64_t variant_id, int64_t row_index, int repeat) const {
+  auto found = by_variant_.find(variant_id);
+  if (found == by_variant_.end() || row_index < 0 || repeat < 0 || repeat >= repeats_) return false;
+  size_t index = static_cast<size_t>(row_index) * static_cast<size_t>(repeats_) + static_cast<size_t>(repeat);
+  return index < found->second.size() && found->second[index];
+}
+
 ItemFeed::ItemFeed(RowReader* reader, RowSelector selector, const std::set<int64_t>* sampled, int64_t limit,
-                   const std::vector<Variant>* variants, int repeat, const std::set<ItemSlot>* done)
+                   const std::vector<Variant>* variants, int repeat, const CompletedSlots* done)
     : reader_(reader),
       selector_(std::move(selector)),
       sampled_(sampled),
@@ -48,7 +65,7 @@ Result<bool> ItemFeed::Next(Item* out) {
         repeat_index_ = 0;
         ++variant_;
       }
-      if (done_->count({variant.record.id, row_.index, repeat}) > 0) continue;
+      if (done_->Contains(variant.record.id, row_.index, repeat)) continue;
       out->variant = &variant;
       out->repeat = repeat;
       if (variant_ >= variants_->size()) {

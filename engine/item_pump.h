@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -31,6 +32,21 @@
 
 namespace llmeval {
 
+// The slots of a resumed run that already have a stored item, as one bit per (row, repeat) for each variant: a
+// million stored items take 125 KB rather than a node each.
+class CompletedSlots {
+ public:
+  explicit CompletedSlots(int repeats) : repeats_(repeats > 0 ? repeats : 1) {}
+  void Add(const ItemSlot& slot);
+  bool Contains(int64_t variant_id, int64_t row_index, int repeat) const;
+  int64_t size() const { return size_; }  // Slots added.
+
+ private:
+  int repeats_;
+  int64_t size_ = 0;
+  std::map<int64_t, std::vector<bool>> by_variant_;
+};
+
 class ItemFeed {
  public:
   struct Item {
@@ -41,7 +57,7 @@ class ItemFeed {
   // `sampled`: with --sample, the chosen row indices (else null); `limit` (0: none) caps the rows taken without a
   // sample; `done`: the slots already stored. Every pointer must outlive the feed.
   ItemFeed(RowReader* reader, RowSelector selector, const std::set<int64_t>* sampled, int64_t limit,
-           const std::vector<Variant>* variants, int repeat, const std::set<ItemSlot>* done);
+           const std::vector<Variant>* variants, int repeat, const CompletedSlots* done);
 
   // The next item, false at the end; an error when the dataset cannot be read.
   Result<bool> Next(Item* out);
@@ -56,7 +72,7 @@ class ItemFeed {
   int64_t limit_;
   const std::vector<Variant>* variants_;
   int repeat_;
-  const std::set<ItemSlot>* done_;
+  const CompletedSlots* done_;
 
   DataRow row_;
   bool have_row_ = false;

@@ -409,11 +409,10 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     }
   }
 
-  std::set<ItemSlot> done;
+  CompletedSlots done(repeat);
   if (options.resume_run_id != 0) {
-    Result<std::vector<ItemSlot>> slots = store->CompletedSlots(run_id);
-    if (!slots.ok()) return slots.status();
-    done.insert(slots->begin(), slots->end());
+    s = store->ForEachCompletedSlot(run_id, [&](const ItemSlot& slot) { done.Add(slot); });
+    if (!s.ok()) return s;
   }
 
   // 7. Threads: the writer, the cache reader, tool workers.
@@ -436,7 +435,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   ctx.cpu = &cpu;
 
   int64_t total = scan->selected * static_cast<int64_t>(ctx.variants.size()) * repeat;
-  observer->OnStart(run_id, total, static_cast<int64_t>(done.size()));
+  observer->OnStart(run_id, total, done.size());
 
   // 8. Stream the dataset through ItemTasks: the pump keeps `concurrency` of them in flight. This thread starts the
   // first ones; after that, each finished item starts the next on its own thread (usually a CPU worker) and this one

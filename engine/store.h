@@ -168,8 +168,8 @@ class Store {
   Result<std::vector<RunRecord>> ListRuns(int limit);
   Result<std::vector<VariantRecord>> Variants(int64_t run_id);
   Status DeleteRun(int64_t run_id);
-  // The slots of `run_id` that already have a stored item.
-  Result<std::vector<ItemSlot>> CompletedSlots(int64_t run_id);
+  // Calls `fn` with each slot of `run_id` that already has a stored item, holding none of them.
+  Status ForEachCompletedSlot(int64_t run_id, const std::function<void(const ItemSlot&)>& fn);
   // Writes items with their assessments and spans in one transaction.
   Status WriteItems(const std::vector<ItemRecord>& items);
   // Items of a run (assessments included, spans not), ordered by variant, row and repeat.

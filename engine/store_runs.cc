@@ -157,18 +157,17 @@ Status Store::DeleteRun(int64_t run_id) {
   return db_->Commit();
 }
 
-Result<std::vector<ItemSlot>> Store::CompletedSlots(int64_t run_id) {
+Status Store::ForEachCompletedSlot(int64_t run_id, const std::function<void(const ItemSlot&)>& fn) {
   auto q = db_->Prepare("SELECT variant_id, row_index, repeat FROM items WHERE run_id = ?");
   if (!q.ok()) return q.status();
   (*q)->Bind(1, run_id);
-  std::vector<ItemSlot> slots;
   while (true) {
     Result<bool> row = (*q)->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    slots.push_back({(*q)->Int(0), (*q)->Int(1), static_cast<int>((*q)->Int(2))});
+    fn(ItemSlot{(*q)->Int(0), (*q)->Int(1), static_cast<int>((*q)->Int(2))});
   }
-  return slots;
+  return Status::OK();
 }
 
 Status Store::WriteItems(const std::vector<ItemRecord>& items) {

@@ -17,7 +17,7 @@ namespace llmeval {
 namespace {
 
 struct Fixture {
-  explicit Fixture(const std::string& csv, int variant_count = 1) : source(csv) {
+  explicit Fixture(const std::string& csv, int variant_count = 1, int repeats = 1) : source(csv), done(repeats) {
     reader = NewCsvReader(&source, "q.csv");
     EXPECT_TRUE(reader->ReadHeader().ok());
     for (int i = 0; i < variant_count; ++i) {
@@ -29,7 +29,7 @@ struct Fixture {
   StringByteSource source;
   std::unique_ptr<RowReader> reader;
   std::vector<Variant> variants;
-  std::set<ItemSlot> done;
+  CompletedSlots done;
 };
 
 // (row index, variant id, repeat) of every item the feed hands out.
@@ -46,12 +46,31 @@ std::vector<std::tuple<int64_t, int64_t, int>> Drain(ItemFeed* feed) {
 }
 
 TEST(ItemFeedTest, RowsTimesVariantsTimesRepeatsLessStoredSlotsInOrder) {
-  Fixture f("id,question\na,one\nb,two\n", 2);
-  f.done.insert(ItemSlot{11, 0, 1});  // Row 0, second variant, second repeat: already stored.
+  Fixture f("id,question\na,one\nb,two\n", 2, 2);
+  f.done.Add(ItemSlot{11, 0, 1});  // Row 0, second variant, second repeat: already stored.
+  f.done.Add(ItemSlot{11, 7, 0});  // Rows and repeats beyond the dataset's are counted, never asked for.
+  f.done.Add(ItemSlot{12, 0, 5});
+  EXPECT_EQ(f.done.size(), 3);
   ItemFeed feed(f.reader.get(), RowSelector(), nullptr, 0, &f.variants, 2, &f.done);
   std::vector<std::tuple<int64_t, int64_t, int>> want = {{0, 10, 0}, {0, 10, 1}, {0, 11, 0}, {1, 10, 0},
                                                          {1, 10, 1}, {1, 11, 0}, {1, 11, 1}};
   EXPECT_EQ(Drain(&feed), want);
+}
+
+TEST(CompletedSlotsTest, HoldsExactlyTheSlotsAdded) {
+  CompletedSlots done(3);
+  for (int64_t row = 0; row < 100000; row += 7) done.Add(ItemSlot{1, row, static_cast<int>(row % 3)});
+  done.Add(ItemSlot{2, 5, 0});
+  for (int64_t row = 0; row < 100010; ++row) {
+    for (int r = 0; r < 3; ++r) {
+      bool want = row < 100000 && row % 7 == 0 && r == row % 3;
+      ASSERT_EQ(done.Contains(1, row, r), want) << "row " << row << " repeat " << r;
+    }
+  }
+  EXPECT_TRUE(done.Contains(2, 5, 0));
+  EXPECT_FALSE(done.Contains(2, 4, 0));
+  EXPECT_FALSE(done.Contains(3, 5, 0));
+  EXPECT_FALSE(done.Contains(1, 0, 3));
 }
 
 TEST(ItemFeedTest, FiltersLimitsAndSamplesRows) {
