@@ -18,7 +18,8 @@ TEST(CliExport, FileAndStdoutAgreeInEveryFormatOverManyChunks) {
   CliProject project;
   std::string csv = "Category,Question,Weight\n";
   for (int i = 0; i < 400; ++i) {
-    csv += "Git,\"What does git command number " + std::to_string(i) + " do, exactly?\"," + std::to_string(i % 4 + 1) + "\n";
+    csv += "Git,\"What does git command number " + std::to_string(i) + " do, exactly?\"," + std::to_string(i % 4 + 1) +
+           "\n";
   }
   project.Write("questions.csv", csv);
   CommandResult run = project.Run({"run", "--quiet"});
