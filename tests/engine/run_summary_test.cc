@@ -11,20 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "testing/sorted_percentile.h"
 #include "testing/test_util.h"
 
 namespace llmeval {
 namespace {
 
-// The reference: sort, then interpolate between ranks floor(p * (n - 1)) and the next.
-double SortedPercentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  double rank = p * static_cast<double>(values.size() - 1);
-  size_t lo = static_cast<size_t>(std::floor(rank));
-  size_t hi = std::min(values.size() - 1, lo + 1);
-  return values[lo] + (values[hi] - values[lo]) * (rank - static_cast<double>(lo));
-}
+using testing::SortedPercentile;
 
 class RunSummaryTest : public ::testing::Test {
  protected:
