@@ -126,15 +126,6 @@ void ItemPump::Fill() {
   if (idle) idle_.notify_all();
 }
 
-void ItemPump::Finished(const std::function<void()>& record) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    record();
-    --in_flight_;
-  }
-  Fill();
-}
-
 void ItemPump::Wait(const std::function<bool()>& give_up) {
   std::unique_lock<std::mutex> lock(mu_);
   while (!give_up()) {

@@ -91,8 +91,16 @@ class ItemPump {
   // inside a start (an item that finishes at once), it returns and the outer call goes on filling.
   void Fill();
   // An item finished: runs `record` under the pump's lock (so records and stop_taking never run concurrently), frees
-  // the item's slot, then fills it on this thread.
-  void Finished(const std::function<void()>& record);
+  // the item's slot, then fills it on this thread. A template, so the per-item callable is never copied to the heap.
+  template <typename Record>
+  void Finished(const Record& record) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      record();
+      --in_flight_;
+    }
+    Fill();
+  }
   // Waits until the feed has ended or stopped and no item is in flight, or `give_up` says to stop waiting.
   void Wait(const std::function<bool()>& give_up);
 
