@@ -15,6 +15,7 @@
 #include "datasets/selection.h"
 #include "engine/engine_scorers.h"
 #include "engine/file_io.h"
+#include "engine/item_feed.h"
 #include "engine/item_pump.h"
 #include "engine/item_task.h"
 #include "engine/prompt_resolver.h"
@@ -461,7 +462,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   for (const std::string& f : options.filters) filters.push_back(*ParseRowFilter(f));
   ItemFeed feed(reader.get(), *RowSelector::Create(filters, ctx.columns), options.sample > 0 ? &scan->sampled : nullptr,
                 options.limit, &ctx.variants, repeat, &done);
-  ItemPump pump(&feed, concurrency, stop_taking, [&](ItemFeed::Item item) {
+  ItemPump<ItemFeed> pump(&feed, concurrency, stop_taking, [&](ItemFeed::Item item) {
     auto task =
         std::make_shared<ItemTask>(&ctx, item.variant, std::move(item.row), item.repeat, [&](const ItemRecord& record) {
           pump.Finished([&] {

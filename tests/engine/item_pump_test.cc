@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/byte_source.h"
+#include "engine/item_feed.h"
 
 namespace llmeval {
 namespace {
@@ -97,8 +98,8 @@ TEST(ItemPumpTest, KeepsCapacityInFlightAndStartsTheNextOnTheFinishingThread) {
   std::vector<std::thread::id> starters;
   std::vector<int64_t> waiting;  // Started, not finished: finished later from another thread.
   int max_in_flight = 0, in_flight = 0, recorded = 0;
-  ItemPump* pump_ptr = nullptr;
-  ItemPump pump(
+  ItemPump<ItemFeed>* pump_ptr = nullptr;
+  ItemPump<ItemFeed> pump(
       &feed, 4, [] { return false; },
       [&](ItemFeed::Item item) {
         started.push_back(item.row.index);
@@ -137,8 +138,8 @@ TEST(ItemPumpTest, ItemsThatFinishInsideTheirStartDoNotNest) {
   Fixture f(csv);
   ItemFeed feed(f.reader.get(), RowSelector(), nullptr, 0, &f.variants, 1, &f.done);
   int started = 0, depth = 0, max_depth = 0;
-  ItemPump* pump_ptr = nullptr;
-  ItemPump pump(
+  ItemPump<ItemFeed>* pump_ptr = nullptr;
+  ItemPump<ItemFeed> pump(
       &feed, 8, [] { return false; },
       [&](ItemFeed::Item) {
         ++started;
@@ -159,8 +160,8 @@ TEST(ItemPumpTest, StopTakingEndsTheFeedEarly) {
   Fixture f(csv);
   ItemFeed feed(f.reader.get(), RowSelector(), nullptr, 0, &f.variants, 1, &f.done);
   int started = 0;
-  ItemPump* pump_ptr = nullptr;
-  ItemPump pump(
+  ItemPump<ItemFeed>* pump_ptr = nullptr;
+  ItemPump<ItemFeed> pump(
       &feed, 2, [&] { return started >= 5; },
       [&](ItemFeed::Item) {
         ++started;

@@ -1,7 +1,6 @@
-#include "engine/item_pump.h"
+#include "engine/item_feed.h"
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
 namespace llmeval {
@@ -78,75 +77,6 @@ Result<bool> ItemFeed::Next(Item* out) {
     }
     have_row_ = false;
   }
-}
-
-ItemPump::ItemPump(ItemFeed* feed, int capacity, std::function<bool()> stop_taking,
-                   std::function<void(ItemFeed::Item)> start)
-    : feed_(feed), capacity_(capacity), stop_taking_(std::move(stop_taking)), start_(std::move(start)) {}
-
-void ItemPump::Fill() {
-  // An item that finishes inside start_ calls Fill again on this thread: the loop below sees its freed slot, so
-  // the inner call returns instead of recursing (a dataset whose every row fails to render would otherwise nest one
-  // call per row).
-  static thread_local const ItemPump* filling = nullptr;
-  if (filling == this) return;
-  const ItemPump* outer = filling;
-  filling = this;
-  bool idle = false;
-  while (true) {
-    ItemFeed::Item item;
-    bool take = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!feed_ended_ && in_flight_ < capacity_) {
-        if (stop_taking_()) {
-          stopped_ = true;
-          feed_ended_ = true;
-        } else {
-          Result<bool> more = feed_->Next(&item);
-          if (!more.ok()) {
-            status_ = more.status();
-            feed_ended_ = true;
-          } else if (!*more) {
-            feed_ended_ = true;
-          } else {
-            ++in_flight_;
-            take = true;
-          }
-        }
-      }
-      if (!take) {
-        idle = feed_ended_ && in_flight_ == 0;
-        break;
-      }
-    }
-    start_(std::move(item));
-  }
-  filling = outer;
-  if (idle) idle_.notify_all();
-}
-
-void ItemPump::Wait(const std::function<bool()>& give_up) {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!give_up()) {
-    // Asked here too, so an interrupt is noticed while every item in flight is still running.
-    if (!feed_ended_ && stop_taking_()) {
-      stopped_ = true;
-      feed_ended_ = true;
-    }
-    if (feed_ended_ && in_flight_ == 0) return;
-    idle_.wait_for(lock, std::chrono::milliseconds(100));
-  }
-}
-
-bool ItemPump::stopped() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return stopped_;
-}
-
-Status ItemPump::status() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return status_;
 }
 
 }  // namespace llmeval
