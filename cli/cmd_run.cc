@@ -212,7 +212,8 @@ int CmdRun(const Args& args) { return RunOrGenerate(args, false); }
 int CmdEvaluate(const Args& args) {
   std::vector<FlagSpec> specs = ProjectFlags();
   std::vector<FlagSpec> own = {
-      {"run", true, "the stored run whose answers to score (required)", ""},
+      {"run", true, "the stored run whose answers to score (required unless --resume)", ""},
+      {"resume", true, "finish an interrupted evaluate run: only its unscored items are scored", ""},
       {"scorers", true, "run only these scorers of the config, comma-separated", ""},
       {"judge", true, "judge model for LLM-as-judge scorers (default: the config's)", ""},
       {"concurrency", true, "items in flight at once", ""},
@@ -225,17 +226,25 @@ int CmdEvaluate(const Args& args) {
   Result<Flags> flags = Flags::Parse(args, specs);
   if (!flags.ok()) return Fail("evaluate", flags.status());
   if (flags->Has("help")) {
-    PrintCommandHelp("llmeval evaluate --run RUN [--scorers a,b] [--judge MODEL]",
+    PrintCommandHelp("llmeval evaluate --run RUN [--scorers a,b] [--judge MODEL] | llmeval evaluate --resume RUN",
                      "Scores the stored answers of RUN again without calling the application model, into a new run "
                      "(the two-step workflow: llmeval generate, then llmeval evaluate).",
                      specs);
     return 0;
   }
   Result<int64_t> source = flags->GetInt("run", 0, 1);
+  Result<int64_t> resume = flags->GetInt("resume", 0, 1);
   Result<int64_t> concurrency = flags->GetInt("concurrency", 0, 1);
-  if (!source.ok()) return Fail("evaluate", source.status());
-  if (!concurrency.ok()) return Fail("evaluate", concurrency.status());
-  if (*source == 0) return Fail("evaluate", Status::InvalidInput("--run RUN is required (see: llmeval runs list)"));
+  for (const Status& s : {source.status(), resume.status(), concurrency.status()}) {
+    if (!s.ok()) return Fail("evaluate", s);
+  }
+  if (*source == 0 && *resume == 0) {
+    return Fail("evaluate", Status::InvalidInput("--run RUN is required (see: llmeval runs list)"));
+  }
+  if (*source != 0 && *resume != 0) {
+    return Fail("evaluate", Status::InvalidInput("--run and --resume do not go together: a resumed evaluate run "
+                                                 "scores the run it was started on"));
+  }
   Result<ProjectConfig> config = LoadProject(*flags);
   if (!config.ok()) return Fail("evaluate", config.status());
   EvaluateOptions options;
@@ -246,17 +255,25 @@ int CmdEvaluate(const Args& args) {
   options.use_cache = !flags->Has("no-cache");
   options.run_name = flags->Get("run-name");
   options.db = flags->Get("db");
+  options.resume_run_id = *resume;
+  std::signal(SIGINT, OnSigint);
+  std::signal(SIGTERM, OnSigint);
   ProgressPrinter progress(flags->Has("quiet"));
-  Result<RunOutcome> outcome = ExecuteEvaluate(*config, options, &progress);
+  Result<RunOutcome> outcome = ExecuteEvaluate(*config, options, &progress, &g_interrupts);
   if (!outcome.ok()) return Fail("evaluate", outcome.status());
   Result<std::unique_ptr<Store>> store = OpenProjectStore(*flags, *config);
   if (!store.ok()) return Fail("evaluate", store.status());
   Result<RunSummary> summary = SummarizeRun(store->get(), outcome->run_id, AsciiLower(flags->Get("group-by")));
   if (!summary.ok()) return Fail("evaluate", summary.status());
   std::printf("\n%s", FormatRunSummary(*summary, StdoutIsTty()).c_str());
-  std::printf("\nScored run %lld's answers into run %lld in %s.\nCompare: llmeval runs compare %lld %lld\n",
-              static_cast<long long>(*source), static_cast<long long>(outcome->run_id), (*store)->path().c_str(),
-              static_cast<long long>(*source), static_cast<long long>(outcome->run_id));
+  std::printf("\nScored run %lld's answers into run %lld in %s (%s).\nCompare: llmeval runs compare %lld %lld\n",
+              static_cast<long long>(outcome->source_run_id), static_cast<long long>(outcome->run_id),
+              (*store)->path().c_str(), outcome->status.c_str(), static_cast<long long>(outcome->source_run_id),
+              static_cast<long long>(outcome->run_id));
+  if (outcome->status == "interrupted") {
+    std::printf("Resume with: llmeval evaluate --resume %lld\n", static_cast<long long>(outcome->run_id));
+    return 130;
+  }
   return 0;
 }
 int CmdGenerate(const Args& args) { return RunOrGenerate(args, true); }

@@ -1,48 +1,91 @@
 #include "engine/evaluator.h"
 
-#include <condition_variable>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
-#include <mutex>
 #include <random>
 
 #include "core/json_writer.h"
 #include "engine/engine_scorers.h"
+#include "engine/item_feed.h"
+#include "engine/item_pump.h"
 #include "engine/item_task.h"
 #include "engine/prompt_resolver.h"
 #include "engine/run_setup.h"
-#include "engine/span_rows.h"
-#include "tracing/semconv.h"
+#include "engine/stored_item_feed.h"
 
 namespace llmeval {
 namespace {
 
-// The tool calls an item's stored trace recorded, in order.
-std::vector<ToolCallRecord> StoredToolCalls(Store* store, const std::string& trace_id) {
-  std::vector<ToolCallRecord> calls;
-  Result<std::vector<SpanRow>> rows = store->TraceSpans(trace_id);
-  if (!rows.ok()) return calls;
-  Result<std::vector<Span>> spans = SpansFromRows(*rows);
-  if (!spans.ok()) return calls;
-  for (const Span& span : *spans) {
-    const std::string* name = FindString(span.attributes, semconv::kGenAiToolName);
-    if (name == nullptr) continue;
-    const std::string* args = FindString(span.attributes, semconv::kGenAiToolCallArguments);
-    const std::string* result = FindString(span.attributes, semconv::kGenAiToolCallResult);
-    calls.push_back(
-        {*name, args != nullptr ? *args : "", result != nullptr ? *result : "", span.status == SpanStatus::kError});
+// What a resumed evaluate run was started with: its params name the source run, the judge and the scorers.
+struct EvaluateParams {
+  int64_t source_run_id = 0;
+  std::string judge;
+  std::vector<std::string> scorers;
+};
+
+Result<EvaluateParams> LoadEvaluateParams(const RunRecord& run) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(run.params_json).get(root) != simdjson::SUCCESS) {
+    return Status::Internal("run " + std::to_string(run.id) + " has unreadable parameters");
   }
-  return calls;
+  EvaluateParams params;
+  if (root["evaluated_from"].get(params.source_run_id) != simdjson::SUCCESS) {
+    return Status::InvalidInput("run " + std::to_string(run.id) +
+                                " is not an evaluate run; resume it with: llmeval run --resume " +
+                                std::to_string(run.id));
+  }
+  std::string_view judge;
+  if (root["judge"].get(judge) == simdjson::SUCCESS) params.judge = std::string(judge);
+  simdjson::dom::array scorers;
+  if (root["scorers"].get(scorers) == simdjson::SUCCESS) {
+    for (auto e : scorers) {
+      std::string_view name;
+      if (e.get(name) == simdjson::SUCCESS) params.scorers.emplace_back(name);
+    }
+  }
+  return params;
 }
 
 }  // namespace
 
-Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOptions& options, RunObserver* observer) {
+Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOptions& given, RunObserver* observer,
+                                   const std::atomic<int>* interrupts) {
+  EvaluateOptions options = given;
   std::string store_path = StorePath(config, options.db);
   Result<std::unique_ptr<Store>> opened = Store::Open(store_path);
   if (!opened.ok()) return opened.status();
   std::unique_ptr<Store> store = std::move(opened.value());
   Status s = store->RecoverAbandonedRuns();
   if (!s.ok()) return s;
+
+  // A resumed evaluate run brings back its source run, judge and scorers.
+  RunRecord resumed;
+  std::vector<VariantRecord> resumed_variants;
+  if (options.resume_run_id != 0) {
+    Result<RunRecord> run = store->GetRun(options.resume_run_id);
+    if (!run.ok()) return run.status();
+    if (run->status == "completed") {
+      return Status::InvalidInput("run " + std::to_string(run->id) + " is already completed; nothing to resume");
+    }
+    if (run->status == "running") {
+      return Status::InvalidInput("run " + std::to_string(run->id) + " is still running in another process");
+    }
+    Result<EvaluateParams> params = LoadEvaluateParams(*run);
+    if (!params.ok()) return params.status();
+    resumed = *run;
+    options.source_run_id = params->source_run_id;
+    options.judge = params->judge;
+    options.scorers = params->scorers;
+    Result<std::vector<VariantRecord>> variants = store->Variants(resumed.id);
+    if (!variants.ok()) return variants.status();
+    resumed_variants = *variants;
+  }
+
   Result<RunRecord> source = store->GetRun(options.source_run_id);
   if (!source.ok()) return source.status();
   if (source->status == "running") {
@@ -50,8 +93,8 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   }
   Result<std::vector<VariantRecord>> source_variants = store->Variants(source->id);
   if (!source_variants.ok()) return source_variants.status();
-  Result<std::vector<ItemRecord>> items = store->Items(source->id);
-  if (!items.ok()) return items.status();
+  Result<int64_t> source_items = store->CountItems(source->id, Store::ItemFilter());
+  if (!source_items.ok()) return source_items.status();
 
   auto run_ctx = std::make_unique<RunContext>();
   RunContext& ctx = *run_ctx;
@@ -60,7 +103,8 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   PromptResolver resolver(store.get(), config.Resolve(config.prompts_dir));
   JudgeRunInfo judge_info;
   Result<ProjectConfig> scoring_config =
-      PrepareRunScorers(config, options.scorers, &resolver, store.get(), "{}", &judge_info);
+      PrepareRunScorers(config, options.scorers, &resolver, store.get(),
+                        options.resume_run_id != 0 ? resumed.params_json : "{}", &judge_info);
   if (!scoring_config.ok()) return scoring_config.status();
   s = BuildScorers(*scoring_config, options.scorers, &ctx, &scorer_names);
   if (!s.ok()) return s;
@@ -72,41 +116,69 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   PriceTable prices = BuildPriceTable(config);
   ctx.prices = &prices;
 
-  RunRecord run;
-  run.experiment = source->experiment;
-  run.name = options.run_name.empty() ? "evaluate run " + std::to_string(source->id) : options.run_name;
-  JsonWriter params;
-  params.BeginObject();
-  params.Field("evaluated_from", source->id);
-  params.Field("judge", judge_ref);
-  params.Key("scorers");
-  params.BeginArray();
-  for (const std::string& n : scorer_names) params.String(n);
-  params.EndArray();
-  params.Key("source_params");
-  params.Raw(source->params_json);
-  params.EndObject();
-  run.params_json = AddJudgeRunInfo(params.Take(), judge_info);
-  run.dataset_path = source->dataset_path;
-  run.dataset_sha256 = source->dataset_sha256;
-  run.dataset_rows = source->dataset_rows;
-  run.git_commit = source->git_commit;
-  Result<int64_t> run_id = store->CreateRun(run);
-  if (!run_id.ok()) return run_id.status();
-  ctx.run_id = *run_id;
-  std::map<int64_t, size_t> variant_of;
+  // The evaluate run and one variant per variant of the source (a resumed run reuses its own).
+  if (options.resume_run_id != 0) {
+    ctx.run_id = resumed.id;
+    s = store->SetRunStatus(ctx.run_id, "running", false);
+    if (!s.ok()) return s;
+  } else {
+    RunRecord run;
+    run.experiment = source->experiment;
+    run.name = options.run_name.empty() ? "evaluate run " + std::to_string(source->id) : options.run_name;
+    JsonWriter params;
+    params.BeginObject();
+    params.Field("evaluated_from", source->id);
+    params.Field("judge", judge_ref);
+    params.Key("scorers");
+    params.BeginArray();
+    for (const std::string& n : scorer_names) params.String(n);
+    params.EndArray();
+    params.Key("source_params");
+    params.Raw(source->params_json);
+    params.EndObject();
+    run.params_json = AddJudgeRunInfo(params.Take(), judge_info);
+    run.dataset_path = source->dataset_path;
+    run.dataset_sha256 = source->dataset_sha256;
+    run.dataset_rows = source->dataset_rows;
+    run.git_commit = source->git_commit;
+    Result<int64_t> run_id = store->CreateRun(run);
+    if (!run_id.ok()) return run_id.status();
+    ctx.run_id = *run_id;
+  }
   ctx.variants.reserve(source_variants->size());
   for (const VariantRecord& sv : *source_variants) {
     Variant v;
     v.record = sv;
     v.record.run_id = ctx.run_id;
-    Result<int64_t> id = store->AddVariant(v.record);
-    if (!id.ok()) return id.status();
-    v.record.id = *id;
-    variant_of[sv.id] = ctx.variants.size();
+    v.record.id = 0;
+    for (const VariantRecord& existing : resumed_variants) {
+      if (existing.prompt_name == sv.prompt_name && existing.prompt_version == sv.prompt_version &&
+          existing.model == sv.model) {
+        v.record.id = existing.id;
+      }
+    }
+    if (v.record.id == 0) {
+      Result<int64_t> id = store->AddVariant(v.record);
+      if (!id.ok()) return id.status();
+      v.record.id = *id;
+    }
     ctx.variants.push_back(std::move(v));
   }
+  std::map<int64_t, const Variant*> variant_of;
+  for (size_t i = 0; i < source_variants->size(); ++i) variant_of[(*source_variants)[i].id] = &ctx.variants[i];
 
+  // The slots a resumed run already scored, as bits sized by the source's repeats.
+  int repeats = 1;
+  s = store->ForEachCompletedSlot(source->id,
+                                  [&](const ItemSlot& slot) { repeats = std::max(repeats, slot.repeat + 1); });
+  if (!s.ok()) return s;
+  CompletedSlots done(repeats);
+  if (options.resume_run_id != 0) {
+    s = store->ForEachCompletedSlot(ctx.run_id, [&](const ItemSlot& slot) { done.Add(slot); });
+    if (!s.ok()) return s;
+  }
+
+  // Threads: the writer, the cache reader, the CPU workers; the feed reads the source on its own connection.
   Result<std::unique_ptr<Store>> writer_store = Store::Open(store_path);
   if (!writer_store.ok()) return writer_store.status();
   StoreWriter writer(std::move(writer_store.value()));
@@ -118,41 +190,56 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
     cache = std::make_unique<ResponseCache>(std::move(cache_store.value()));
     ctx.cache = cache.get();
   }
+  Result<std::unique_ptr<Store>> feed_store = Store::Open(store_path);
+  if (!feed_store.ok()) return feed_store.status();
   std::random_device rd;
   IdGenerator ids((static_cast<uint64_t>(rd()) << 32) ^ rd());
   ctx.ids = &ids;
+  CpuExecutor cpu;
+  ctx.cpu = &cpu;
 
-  observer->OnStart(ctx.run_id, static_cast<int64_t>(items->size()), 0);
+  observer->OnStart(ctx.run_id, *source_items, done.size());
   int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
   RunOutcome outcome;
   outcome.run_id = ctx.run_id;
-  std::mutex mu;
-  std::condition_variable cv;
-  int in_flight = 0;
-  for (const ItemRecord& item : *items) {
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return in_flight < concurrency; });
-      ++in_flight;
+  outcome.source_run_id = source->id;
+  int seen_interrupt = 0;
+  auto stop_taking = [&] {  // Under the pump's lock.
+    int level = interrupts != nullptr ? interrupts->load() : 0;
+    if (level > seen_interrupt) {
+      seen_interrupt = level;
+      observer->OnInterrupt(level);
     }
-    const Variant* variant = &ctx.variants[variant_of.at(item.variant_id)];
-    auto task = std::make_shared<ItemTask>(&ctx, variant, DataRow(), item.repeat, [&](const ItemRecord& done) {
-      std::lock_guard<std::mutex> lock(mu);
-      ++outcome.items;
-      if (!done.error.empty()) ++outcome.errors;
-      observer->OnItem(done);
-      --in_flight;
-      cv.notify_all();
-    });
-    task->StartFromStored(item, StoredToolCalls(store.get(), item.trace_id));
-  }
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return in_flight == 0; });
+    return level >= 1;
+  };
+  auto give_up = [&] { return interrupts != nullptr && interrupts->load() >= 2; };
+  StoredItemFeed feed(feed_store->get(), source->id, std::move(variant_of), &done);
+  ItemPump<StoredItemFeed> pump(&feed, concurrency, stop_taking, [&](StoredItemFeed::Item item) {
+    auto task =
+        std::make_shared<ItemTask>(&ctx, item.variant, DataRow(), item.stored.repeat, [&](const ItemRecord& record) {
+          pump.Finished([&] {
+            ++outcome.items;
+            if (!record.error.empty()) ++outcome.errors;
+            observer->OnItem(record);
+          });
+        });
+    task->StartFromStored(item.stored, std::move(item.tool_calls));
+  });
+  pump.Fill();
+  pump.Wait(give_up);
+  if (!give_up()) cpu.Wait();
+  bool interrupted = pump.stopped() || (interrupts != nullptr && interrupts->load() > 0);
+  if (give_up()) {
+    // Items still in flight are abandoned: they were never stored and `evaluate --resume` scores them.
+    s = writer.Flush();
+    Status marked = store->SetRunStatus(ctx.run_id, "interrupted", true);
+    std::fflush(nullptr);
+    std::_Exit(130);
   }
   s = writer.Flush();
   if (!s.ok()) return s;
-  outcome.status = "completed";
+  if (!pump.status().ok()) return pump.status();  // The source run could not be read to its end.
+  outcome.status = interrupted ? "interrupted" : "completed";
   s = store->SetRunStatus(ctx.run_id, outcome.status, true);
   if (!s.ok()) return s;
   return outcome;

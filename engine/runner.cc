@@ -130,6 +130,12 @@ Status LoadResumeOptions(const RunRecord& run, RunOptions* o) {
   if (parser.parse(run.params_json).get(root) != simdjson::SUCCESS) {
     return Status::Internal("run " + std::to_string(run.id) + " has unreadable parameters");
   }
+  int64_t source = 0;
+  if (root["evaluated_from"].get(source) == simdjson::SUCCESS) {
+    return Status::InvalidInput("run " + std::to_string(run.id) +
+                                " is an evaluate run; resume it with: llmeval evaluate --resume " +
+                                std::to_string(run.id));
+  }
   auto str = [&](const char* key) {
     std::string_view v;
     return root[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();

@@ -58,6 +58,7 @@ struct RunOutcome {
   std::string status;  // completed, interrupted
   int64_t items = 0;   // Evaluated by this invocation.
   int64_t errors = 0;
+  int64_t source_run_id = 0;  // `llmeval evaluate`: the run whose answers were scored.
 };
 
 // `interrupts` counts Ctrl-C presses: at 1 no new item starts and in-flight ones finish; at 2 the run stops waiting.

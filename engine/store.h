@@ -178,6 +178,10 @@ class Store {
   // (memory does not grow with the run). Without `with_text`, the large text columns (inputs, rendered input, output)
   // are left empty.
   Status ForEachItem(int64_t run_id, bool with_text, const std::function<void(const ItemRecord&)>& fn);
+  // Up to `limit` items of a run with their text (no assessments, no spans), ordered by variant, row and repeat,
+  // starting after the slot `after` (from the first item when null). Paging through a run holds one page at a time
+  // and keeps no read transaction open between pages, so a writer's WAL can be checkpointed meanwhile.
+  Result<std::vector<ItemRecord>> ItemPage(int64_t run_id, const ItemSlot* after, int limit);
   // Calls `fn` with the latency of every measured item of a variant (no error, not answered from the cache), in no
   // particular order, holding none of them (no SQL sorter).
   Status ForEachMeasuredLatency(int64_t run_id, int64_t variant_id, const std::function<void(double)>& fn);

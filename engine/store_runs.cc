@@ -329,6 +329,29 @@ Status Store::ForEachItem(int64_t run_id, bool with_text, const std::function<vo
   return Status::OK();
 }
 
+Result<std::vector<ItemRecord>> Store::ItemPage(int64_t run_id, const ItemSlot* after, int limit) {
+  // The row-value comparison walks the unique (run_id, variant_id, row_index, repeat) index from `after` on.
+  auto q = db_->Prepare(SelectItems("i.inputs_json, i.rendered_input, i.output") + "FROM items i WHERE i.run_id = ?" +
+                        (after != nullptr ? " AND (i.variant_id, i.row_index, i.repeat) > (?, ?, ?)" : "") +
+                        " ORDER BY i.variant_id, i.row_index, i.repeat LIMIT ?");
+  if (!q.ok()) return q.status();
+  (*q)->Bind(1, run_id);
+  int next = 2;
+  if (after != nullptr) {
+    (*q)->Bind(2, after->variant_id).Bind(3, after->row_index).Bind(4, static_cast<int64_t>(after->repeat));
+    next = 5;
+  }
+  (*q)->Bind(next, static_cast<int64_t>(limit));
+  std::vector<ItemRecord> items;
+  while (true) {
+    Result<bool> row = (*q)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    items.push_back(ReadItem(**q));
+  }
+  return items;
+}
+
 Status Store::ForEachMeasuredLatency(int64_t run_id, int64_t variant_id, const std::function<void(double)>& fn) {
   // In index order, no ORDER BY: no sorter, whose memory would grow with the run.
   auto q = db_->Prepare(

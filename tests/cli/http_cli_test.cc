@@ -133,6 +133,50 @@ TEST(CliHttp, CtrlCFinishesInFlightItemsAndMarksTheRunInterrupted) {
   EXPECT_EQ(Results(project, "1").size(), 12u);
 }
 
+TEST(CliHttp, CtrlCInterruptsAnEvaluateAndResumeScoresOnlyTheRest) {
+  // The stored answers come from the in-process sim; the judge is slow, over HTTP, so Ctrl-C lands mid-evaluate.
+  SimServerProcess server({"--latency-ms", "100"});
+  CliProject project;
+  std::vector<std::string> env = {server.base_url()};
+  ASSERT_EQ(project.Run({"generate", "--quiet"}).exit_code, 0);  // Run 1.
+  std::vector<std::string> args = {"evaluate",   "--run",         "1", "--judge", "openai:sim",
+                                   "--no-cache", "--concurrency", "2"};
+  CommandResult full = project.Run(args, env);  // Run 2: the uninterrupted reference.
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  std::map<std::string, std::string> expected = Results(project, "2");
+  ASSERT_EQ(expected.size(), 12u);
+
+  std::vector<std::string> argv = {LLMEVAL_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ChildProcess evaluate(argv, project.dir(), env);  // Run 3.
+  std::string line;
+  do {
+    line = evaluate.ReadLine(20000);
+  } while (!line.empty() && line.find("3/12 items") == std::string::npos);
+  ASSERT_THAT(line, HasSubstr("3/12 items"));
+  evaluate.Signal(SIGINT);
+  EXPECT_EQ(evaluate.Wait(), 130);
+  EXPECT_THAT(project.Run({"runs", "list"}).out, HasSubstr("interrupted"));
+  size_t scored = Results(project, "3").size();
+  EXPECT_GE(scored, 3u);
+  EXPECT_LT(scored, 12u);
+
+  // An evaluate run is resumed by evaluate, which knows its source run.
+  CommandResult wrong_kind = project.Run({"run", "--resume", "3"}, env);
+  EXPECT_EQ(wrong_kind.exit_code, 2);
+  EXPECT_THAT(wrong_kind.err, HasSubstr("llmeval evaluate --resume 3"));
+  CommandResult resumed = project.Run({"evaluate", "--resume", "3", "--no-cache"}, env);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_THAT(resumed.out, HasSubstr(std::to_string(12 - scored) + " items to evaluate (" + std::to_string(scored) +
+                                     " already stored)"));
+  EXPECT_THAT(resumed.out, HasSubstr("Scored run 1's answers into run 3"));
+  EXPECT_THAT(resumed.out, HasSubstr("(completed)"));
+  EXPECT_EQ(Results(project, "3"), expected);  // Nothing lost, nothing scored twice.
+
+  EXPECT_EQ(project.Run({"evaluate", "--resume", "3"}, env).exit_code, 2);  // Already completed.
+  EXPECT_EQ(project.Run({"evaluate", "--run", "1", "--resume", "3"}, env).exit_code, 2);
+}
+
 TEST(CliHttp, AProviderFailingThirtyPercentOfCallsLeavesEveryItemAnsweredOrErrored) {
   SimServerProcess server({"--faults", "500=30%", "--seed", "7"});
   CliProject project;
