@@ -183,6 +183,8 @@ int Export(Store* store, int64_t run_id, const std::string& format, const std::s
   return 0;
 }
 
+constexpr int64_t kFlipsShown = 50;  // Flipped items listed per scorer; the counts cover all.
+
 std::string FormatComparison(const RunComparison& cmp) {
   std::string out;
   char line[512];
@@ -196,8 +198,7 @@ std::string FormatComparison(const RunComparison& cmp) {
                   "delta", "95% interval", "flipped (-/+)");
     out += line;
     for (const ScorerComparison& s : v.scorers) {
-      int64_t worse = 0, better = 0;
-      for (const FlippedItem& f : s.flipped) (f.now_passes ? better : worse)++;
+      int64_t worse = s.flipped_worse, better = s.flipped_better;
       std::snprintf(line, sizeof(line), "  %-30s %6lld %6.0f%% %6.0f%% %+7.1f%%  [%+.1f%%, %+.1f%%]   %lld / %lld\n",
                     s.scorer.c_str(), static_cast<long long>(s.paired), s.rate_a * 100, s.rate_b * 100,
                     s.delta.mean * 100, s.delta.ci95.low * 100, s.delta.ci95.high * 100, static_cast<long long>(worse),
@@ -206,10 +207,18 @@ std::string FormatComparison(const RunComparison& cmp) {
     }
     bool header = false;
     for (const ScorerComparison& s : v.scorers) {
+      int64_t shown = 0;
       for (const FlippedItem& f : s.flipped) {
         if (!header) {
           out += "  flipped items:\n";
           header = true;
+        }
+        if (shown++ == kFlipsShown) {
+          std::snprintf(line, sizeof(line), "    ... %lld more on %s (llmeval report %lld %lld lists up to %zu)\n",
+                        static_cast<long long>(s.flipped_worse + s.flipped_better - kFlipsShown), s.scorer.c_str(),
+                        static_cast<long long>(cmp.run_a), static_cast<long long>(cmp.run_b), kMaxListedFlips);
+          out += line;
+          break;
         }
         std::string question = f.question;
         for (char& c : question) {

@@ -595,6 +595,8 @@ Result<std::string> CompareJson(Store* store, int64_t run_a, int64_t run_b) {
       OptionalDouble(&w, "delta", paired ? std::optional<double>(sc.delta.mean) : std::nullopt);
       OptionalDouble(&w, "ci_low", paired ? std::optional<double>(sc.delta.ci95.low) : std::nullopt);
       OptionalDouble(&w, "ci_high", paired ? std::optional<double>(sc.delta.ci95.high) : std::nullopt);
+      w.Field("flipped_worse", sc.flipped_worse);
+      w.Field("flipped_better", sc.flipped_better);
       w.Key("flipped");
       w.BeginArray();
       for (const FlippedItem& f : sc.flipped) {

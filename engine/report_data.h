@@ -31,8 +31,9 @@
 // CompareJson:   {"run_a":RunHeader,"run_b":RunHeader,"notes":[...],
 //                 "variants":[{"label_a","label_b","items_a","items_b","paired_items",
 //                              "scorers":[{"scorer","paired","rate_a","rate_b","delta","ci_low","ci_high",
+//                                          "flipped_worse","flipped_better",   counts of every flip
 //                                          "flipped":[{"key","repeat","question","now_passes","rationale",
-//                                                      "item_a","item_b"}]}]}]}
+//                                                      "item_a","item_b"}]}]}]}   the first 1000 per scorer
 // ReportJson:    {"generated_unix_ms","version","mode":"report","runs":[RunJson],"items":{"<run id>":ItemsJson},
 //                 "compare":CompareJson or null}        items of every run, unfiltered, as excerpts
 // Report details:{"<item id>":ItemDetailJson}           every item of the report's runs, kept apart so the page

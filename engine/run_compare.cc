@@ -1,22 +1,49 @@
 #include "engine/run_compare.h"
 
 #include <algorithm>
-#include <map>
+#include <memory>
+#include <tuple>
 
 namespace llmeval {
 namespace {
 
-using Key = std::pair<std::string, int>;  // item_key, repeat
+constexpr int kQuestionExcerpt = 160;  // Bytes of the rendered input kept for a flipped item.
 
-struct Indexed {
-  std::map<Key, const ItemRecord*> items;
+// One variant's items in (item_key, repeat) order with each key once: of a key's several rows, the last.
+class DistinctItems {
+ public:
+  explicit DistinctItems(std::unique_ptr<ItemKeyCursor> cursor) : cursor_(std::move(cursor)) {}
+
+  Result<bool> Next(ItemRecord* out) {
+    if (!primed_) {
+      primed_ = true;
+      Status s = Advance();
+      if (!s.ok()) return s;
+    }
+    if (!has_next_) return false;
+    *out = std::move(next_);
+    while (true) {
+      Status s = Advance();
+      if (!s.ok()) return s;
+      if (!has_next_ || next_.item_key != out->item_key || next_.repeat != out->repeat) return true;
+      *out = std::move(next_);
+    }
+  }
+
+ private:
+  Status Advance() {
+    next_ = ItemRecord();
+    Result<bool> more = cursor_->Next(&next_);
+    if (!more.ok()) return more.status();
+    has_next_ = *more;
+    return Status::OK();
+  }
+
+  std::unique_ptr<ItemKeyCursor> cursor_;
+  ItemRecord next_;
+  bool has_next_ = false;
+  bool primed_ = false;
 };
-
-std::map<int64_t, Indexed> IndexByVariant(const std::vector<ItemRecord>& items) {
-  std::map<int64_t, Indexed> out;
-  for (const ItemRecord& item : items) out[item.variant_id].items[{item.item_key, item.repeat}] = &item;
-  return out;
-}
 
 const AssessmentRow* Find(const ItemRecord& item, const std::string& name) {
   for (const AssessmentRow& a : item.assessments) {
@@ -27,47 +54,91 @@ const AssessmentRow* Find(const ItemRecord& item, const std::string& name) {
 
 bool Decided(const AssessmentRow* a) { return a != nullptr && (a->outcome == "pass" || a->outcome == "fail"); }
 
-VariantComparison Compare(const VariantRecord& va, const Indexed& a, const VariantRecord& vb, const Indexed& b) {
+// One scorer's running figures while the runs are merged.
+struct ScorerTally {
+  ScorerComparison result;
+  double pass_a = 0, pass_b = 0;
+  RunningMean diffs;
+};
+
+// The tally of `name`, added (in order of first appearance in run B) when new.
+ScorerTally* TallyFor(std::vector<ScorerTally>* tallies, const std::string& name) {
+  for (ScorerTally& t : *tallies) {
+    if (t.result.scorer == name) return &t;
+  }
+  tallies->emplace_back();
+  tallies->back().result.scorer = name;
+  return &tallies->back();
+}
+
+void NoteScorers(const ItemRecord& b, std::vector<ScorerTally>* tallies) {
+  for (const AssessmentRow& as : b.assessments) TallyFor(tallies, as.name);
+}
+
+void AddPair(const ItemRecord& a, const ItemRecord& b, std::vector<ScorerTally>* tallies) {
+  for (size_t i = 0; i < b.assessments.size(); ++i) {
+    const AssessmentRow& y = b.assessments[i];
+    if (Find(b, y.name) != &y) continue;  // A later row of a scorer already seen on this item.
+    ScorerTally* t = TallyFor(tallies, y.name);
+    const AssessmentRow* x = Find(a, y.name);
+    if (!Decided(x) || !Decided(&y)) continue;
+    double pa = x->outcome == "pass" ? 1 : 0;
+    double pb = y.outcome == "pass" ? 1 : 0;
+    t->pass_a += pa;
+    t->pass_b += pb;
+    t->diffs.Add(pb - pa);
+    if (pa == pb) continue;
+    (pb > pa ? t->result.flipped_better : t->result.flipped_worse)++;
+    if (t->result.flipped.size() < kMaxListedFlips) {
+      t->result.flipped.push_back(
+          {b.item_key, b.repeat, b.rendered_input.substr(0, kQuestionExcerpt), pb > pa, y.rationale, a.id, b.id});
+    }
+  }
+}
+
+int CompareKeys(const ItemRecord& a, const ItemRecord& b) {
+  int c = a.item_key.compare(b.item_key);
+  if (c != 0) return c;
+  return a.repeat < b.repeat ? -1 : (a.repeat > b.repeat ? 1 : 0);
+}
+
+Result<VariantComparison> Compare(Store* store, const VariantRecord& va, const VariantRecord& vb) {
   VariantComparison vc;
   vc.label_a = va.Label();
   vc.label_b = vb.Label();
-  vc.items_a = static_cast<int64_t>(a.items.size());
-  vc.items_b = static_cast<int64_t>(b.items.size());
-  std::vector<std::string> scorer_names;
-  for (const auto& [key, item] : b.items) {
-    for (const AssessmentRow& as : item->assessments) {
-      if (std::find(scorer_names.begin(), scorer_names.end(), as.name) == scorer_names.end()) {
-        scorer_names.push_back(as.name);
-      }
+  auto cursor_a = store->ItemsByKey(va.run_id, va.id, kQuestionExcerpt);
+  if (!cursor_a.ok()) return cursor_a.status();
+  auto cursor_b = store->ItemsByKey(vb.run_id, vb.id, kQuestionExcerpt);
+  if (!cursor_b.ok()) return cursor_b.status();
+  DistinctItems items_a(std::move(cursor_a.value())), items_b(std::move(cursor_b.value()));
+  std::vector<ScorerTally> tallies;
+  ItemRecord a, b;
+  Result<bool> has_a = items_a.Next(&a);
+  Result<bool> has_b = items_b.Next(&b);
+  while (true) {
+    if (!has_a.ok()) return has_a.status();
+    if (!has_b.ok()) return has_b.status();
+    if (!*has_a && !*has_b) break;
+    int order = !*has_a ? 1 : (!*has_b ? -1 : CompareKeys(a, b));
+    if (order <= 0) ++vc.items_a;
+    if (order >= 0) {
+      ++vc.items_b;
+      NoteScorers(b, &tallies);
     }
+    if (order == 0) {
+      ++vc.paired_items;
+      AddPair(a, b, &tallies);
+    }
+    if (order <= 0) has_a = items_a.Next(&a);
+    if (order >= 0) has_b = items_b.Next(&b);
   }
-  for (const auto& [key, item] : b.items) vc.paired_items += a.items.count(key);
-  for (const std::string& name : scorer_names) {
-    ScorerComparison sc;
-    sc.scorer = name;
-    std::vector<double> diffs;
-    double pass_a = 0, pass_b = 0;
-    for (const auto& [key, item_b] : b.items) {
-      auto it = a.items.find(key);
-      if (it == a.items.end()) continue;
-      const AssessmentRow* x = Find(*it->second, name);
-      const AssessmentRow* y = Find(*item_b, name);
-      if (!Decided(x) || !Decided(y)) continue;
-      double pa = x->outcome == "pass" ? 1 : 0;
-      double pb = y->outcome == "pass" ? 1 : 0;
-      pass_a += pa;
-      pass_b += pb;
-      diffs.push_back(pb - pa);
-      if (pa != pb) {
-        sc.flipped.push_back({key.first, key.second, item_b->rendered_input.substr(0, 160), pb > pa, y->rationale,
-                              it->second->id, item_b->id});
-      }
-    }
-    sc.paired = static_cast<int64_t>(diffs.size());
+  for (ScorerTally& t : tallies) {
+    ScorerComparison& sc = t.result;
+    sc.paired = t.diffs.count();
     if (sc.paired > 0) {
-      sc.rate_a = pass_a / static_cast<double>(sc.paired);
-      sc.rate_b = pass_b / static_cast<double>(sc.paired);
-      sc.delta = MeanWithInterval(diffs);
+      sc.rate_a = t.pass_a / static_cast<double>(sc.paired);
+      sc.rate_b = t.pass_b / static_cast<double>(sc.paired);
+      sc.delta = t.diffs.Estimate();
     }
     vc.scorers.push_back(std::move(sc));
   }
@@ -88,27 +159,30 @@ Result<RunComparison> CompareRuns(Store* store, int64_t run_a, int64_t run_b) {
     return Status::NotFound("run " + std::to_string(run_a) + " has no variants (see: llmeval runs list)");
   if (vb->empty())
     return Status::NotFound("run " + std::to_string(run_b) + " has no variants (see: llmeval runs list)");
-  Result<std::vector<ItemRecord>> items_a = store->Items(run_a);
-  if (!items_a.ok()) return items_a.status();
-  Result<std::vector<ItemRecord>> items_b = store->Items(run_b);
-  if (!items_b.ok()) return items_b.status();
-  std::map<int64_t, Indexed> index_a = IndexByVariant(*items_a);
-  std::map<int64_t, Indexed> index_b = IndexByVariant(*items_b);
-  if (va->size() == 1 && vb->size() == 1) {
-    out.variants.push_back(Compare((*va)[0], index_a[(*va)[0].id], (*vb)[0], index_b[(*vb)[0].id]));
-    return out;
-  }
-  for (const VariantRecord& b : *vb) {
-    const VariantRecord* partner = nullptr;
-    for (const VariantRecord& a : *va) {
-      if (a.prompt_name == b.prompt_name && a.model == b.model) partner = &a;
+  // Every read below sees one snapshot, even while another process writes either run.
+  Status s = store->InReadTransaction([&]() -> Status {
+    if (va->size() == 1 && vb->size() == 1) {
+      Result<VariantComparison> vc = Compare(store, (*va)[0], (*vb)[0]);
+      if (!vc.ok()) return vc.status();
+      out.variants.push_back(std::move(vc.value()));
+      return Status::OK();
     }
-    if (partner == nullptr) {
-      out.notes.push_back(b.Label() + " has no partner in run " + std::to_string(run_a));
-      continue;
+    for (const VariantRecord& b : *vb) {
+      const VariantRecord* partner = nullptr;
+      for (const VariantRecord& a : *va) {
+        if (a.prompt_name == b.prompt_name && a.model == b.model) partner = &a;
+      }
+      if (partner == nullptr) {
+        out.notes.push_back(b.Label() + " has no partner in run " + std::to_string(run_a));
+        continue;
+      }
+      Result<VariantComparison> vc = Compare(store, *partner, b);
+      if (!vc.ok()) return vc.status();
+      out.variants.push_back(std::move(vc.value()));
     }
-    out.variants.push_back(Compare(*partner, index_a[partner->id], b, index_b[b.id]));
-  }
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
   return out;
 }
 

@@ -1,6 +1,10 @@
 // CompareRuns pairs the items of two runs by their stable item key and repeat (variants matched by prompt name and
 // model; when each run has one variant those two are paired) and reports, per scorer, the pass rates of both, the
 // paired difference with a 95% t-interval over the per-item differences, and the items that flipped.
+//
+// Both runs stream from the store in item-key order and are merged (ItemKeyCursor), so memory holds the listed flips
+// and not the runs: a comparison of two million-item runs fits in a few MB. Within one variant an item key that occurs
+// more than once (a duplicated dataset row) stands for its last row.
 #ifndef LLMEVAL_ENGINE_RUN_COMPARE_H_
 #define LLMEVAL_ENGINE_RUN_COMPARE_H_
 
@@ -26,8 +30,10 @@ struct ScorerComparison {
   int64_t paired = 0;  // Items decided (pass or fail) in both runs.
   double rate_a = 0;
   double rate_b = 0;
-  MeanEstimate delta;  // Mean of (b - a) over paired items, with its 95% interval.
-  std::vector<FlippedItem> flipped;
+  MeanEstimate delta;                // Mean of (b - a) over paired items, with its 95% interval.
+  int64_t flipped_worse = 0;         // Paired items that passed in run A and fail in run B.
+  int64_t flipped_better = 0;        // And the other way round.
+  std::vector<FlippedItem> flipped;  // The first kMaxListedFlips flips in item-key order.
 };
 
 struct VariantComparison {
@@ -45,6 +51,8 @@ struct RunComparison {
   std::vector<VariantComparison> variants;
   std::vector<std::string> notes;  // Variants that found no partner.
 };
+
+inline constexpr size_t kMaxListedFlips = 1000;  // Per scorer.
 
 Result<RunComparison> CompareRuns(Store* store, int64_t run_a, int64_t run_b);
 

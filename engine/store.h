@@ -138,6 +138,23 @@ struct ItemSlot {
   }
 };
 
+// A cursor over one variant's items in (item_key, repeat, row_index) order, each with its assessments in id order;
+// no spans, inputs or output, and only the first `excerpt_chars` bytes of the rendered input. SQLite sorts through its
+// sorter, which spills to temporary files, so memory does not grow with the run. Several cursors may be open on one
+// Store at once (runs compare merges two).
+class ItemKeyCursor {
+ public:
+  // The next item, false at the end.
+  Result<bool> Next(ItemRecord* out);
+
+ private:
+  friend class Store;
+  std::unique_ptr<SqliteStatement> items_;
+  std::unique_ptr<SqliteStatement> assessments_;
+  bool assessment_ready_ = false;  // assessments_ holds an unread row.
+  bool started_ = false;
+};
+
 class Store {
  public:
   // Opens or creates the store at `path` (creating its directory) and migrates it to the current schema.
@@ -182,6 +199,8 @@ class Store {
   // starting after the slot `after` (from the first item when null). Paging through a run holds one page at a time
   // and keeps no read transaction open between pages, so a writer's WAL can be checkpointed meanwhile.
   Result<std::vector<ItemRecord>> ItemPage(int64_t run_id, const ItemSlot* after, int limit);
+  // See ItemKeyCursor.
+  Result<std::unique_ptr<ItemKeyCursor>> ItemsByKey(int64_t run_id, int64_t variant_id, int excerpt_chars);
   // Calls `fn` with the latency of every measured item of a variant (no error, not answered from the cache), in no
   // particular order, holding none of them (no SQL sorter).
   Status ForEachMeasuredLatency(int64_t run_id, int64_t variant_id, const std::function<void(double)>& fn);

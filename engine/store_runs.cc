@@ -352,6 +352,44 @@ Result<std::vector<ItemRecord>> Store::ItemPage(int64_t run_id, const ItemSlot* 
   return items;
 }
 
+Result<std::unique_ptr<ItemKeyCursor>> Store::ItemsByKey(int64_t run_id, int64_t variant_id, int excerpt_chars) {
+  constexpr char kOrder[] = " ORDER BY i.item_key, i.repeat, i.row_index";
+  auto cursor = std::make_unique<ItemKeyCursor>();
+  auto q = db_->Prepare(SelectItems("'{}', substr(i.rendered_input, 1, " + std::to_string(excerpt_chars) + "), NULL") +
+                        "FROM items i WHERE i.run_id = ? AND i.variant_id = ?" + kOrder);
+  if (!q.ok()) return q.status();
+  auto a = db_->Prepare(std::string("SELECT ") + kAssessmentColumns +
+                        "FROM assessments a JOIN items i ON i.id = a.item_id WHERE i.run_id = ? AND i.variant_id = ?" +
+                        kOrder + ", a.id");
+  if (!a.ok()) return a.status();
+  (*q)->Bind(1, run_id).Bind(2, variant_id);
+  (*a)->Bind(1, run_id).Bind(2, variant_id);
+  cursor->items_ = std::move(q.value());
+  cursor->assessments_ = std::move(a.value());
+  return cursor;
+}
+
+Result<bool> ItemKeyCursor::Next(ItemRecord* out) {
+  if (!started_) {
+    started_ = true;
+    Result<bool> first = assessments_->Step();
+    if (!first.ok()) return first.status();
+    assessment_ready_ = *first;
+  }
+  Result<bool> row = items_->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return false;
+  *out = ReadItem(*items_);
+  // Both statements list the same items in the same order: this item's assessments, if any, come next.
+  while (assessment_ready_ && assessments_->Int(0) == out->id) {
+    out->assessments.push_back(ReadAssessment(*assessments_));
+    Result<bool> more = assessments_->Step();
+    if (!more.ok()) return more.status();
+    assessment_ready_ = *more;
+  }
+  return true;
+}
+
 Status Store::ForEachMeasuredLatency(int64_t run_id, int64_t variant_id, const std::function<void(double)>& fn) {
   // In index order, no ORDER BY: no sorter, whose memory would grow with the run.
   auto q = db_->Prepare(

@@ -1153,14 +1153,15 @@
     const b = cmp.run_b;
     const scorers = v.scorers || [];
     const rows = scorers.map((sc) => {
-      const flipped = sc.flipped || [];
-      const better = flipped.filter((f) => f.now_passes).length;
+      const flipped = sc.flipped || [];  // At most 1000 per scorer; the counts cover every flip.
+      const better = isNum(sc.flipped_better) ? sc.flipped_better : flipped.filter((f) => f.now_passes).length;
+      const worse = isNum(sc.flipped_worse) ? sc.flipped_worse : flipped.length - better;
       return h('tr', {testid: 'compare-delta', 'data-scorer': sc.scorer, 'data-delta': isNum(sc.delta) ? sc.delta : ''},
         h('td', null, sc.scorer), h('td', {class: 'num'}, count(sc.paired)),
         h('td', {class: 'num'}, pct(sc.rate_a)), h('td', {class: 'num'}, pct(sc.rate_b)),
         h('td', {class: 'num strong ' + (isNum(sc.delta) ? (sc.delta > 0 ? 'good' : sc.delta < 0 ? 'bad' : '') : '')}, signedPct(sc.delta)),
         h('td', {class: 'num muted'}, '[' + signedPct(sc.ci_low) + ', ' + signedPct(sc.ci_high) + ']'),
-        h('td', {class: 'num'}, h('span', {class: 'bad'}, '−' + (flipped.length - better)), ' / ', h('span', {class: 'good'}, '+' + better)));
+        h('td', {class: 'num'}, h('span', {class: 'bad'}, '−' + worse), ' / ', h('span', {class: 'good'}, '+' + better)));
     });
     const flips = [];
     for (const sc of scorers) {

@@ -156,8 +156,8 @@ TEST_F(StoredItemFeedTest, CarriesTheToolCallsOfTheStoredTrace) {
   carrier.variant_id = AddVariant(carrier.run_id, "a");
   carrier.item_key = "carrier";
   int n = 0;
-  for (const auto& [name, result, failed] : {std::tuple{"web_search", "{\"hits\":3}", false},
-                                             std::tuple{"fetch_page", "timeout", true}}) {
+  for (const auto& [name, result, failed] :
+       {std::tuple{"web_search", "{\"hits\":3}", false}, std::tuple{"fetch_page", "timeout", true}}) {
     Span span;
     span.trace_id = *TraceId::FromHex(trace_hex);
     span.span_id = *SpanId::FromHex("00000000000000" + std::to_string(10 + n++));
