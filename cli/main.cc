@@ -7,9 +7,11 @@
 
 #include "cli/cli.h"
 #include "engine/malloc_tuning.h"
+#include "engine/open_file_limit.h"
 
 int main(int argc, char** argv) {
   llmeval::TuneMallocForThroughput();
+  llmeval::RaiseOpenFileLimit();  // Thousands of calls in flight need thousands of sockets.
   std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   try {

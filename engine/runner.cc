@@ -18,6 +18,7 @@
 #include "engine/item_feed.h"
 #include "engine/item_pump.h"
 #include "engine/item_task.h"
+#include "engine/open_file_limit.h"
 #include "engine/prompt_resolver.h"
 #include "engine/provider_set.h"
 #include "engine/run_context.h"
@@ -179,6 +180,18 @@ Status LoadResumeOptions(const RunRecord& run, RunOptions* o) {
     }
   }
   return Status::OK();
+}
+
+// A warning when `concurrency` calls over HTTP could run out of file descriptors (each holds a socket; the store,
+// dataset and epoll take a few more), empty otherwise.
+std::string OpenFileWarning(int concurrency, bool over_http) {
+  constexpr int64_t kOtherFiles = 64;
+  int64_t limit = OpenFileLimit();
+  if (!over_http || limit < 0 || concurrency + kOtherFiles <= limit) return "";
+  return "--concurrency " + std::to_string(concurrency) + " keeps up to " + std::to_string(concurrency) +
+         " connections open, but this process may open only " + std::to_string(limit) +
+         " files (ulimit -n, hard limit included); calls past that fail to connect: raise the limit or lower the "
+         "concurrency";
 }
 
 uint64_t RandomSeed() {
@@ -358,6 +371,9 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   ctx.generate_only = options.generate_only;
   int repeat = options.repeat > 0 ? options.repeat : config.repeat;
   int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
+  bool over_http = ctx.judge_provider != nullptr && ctx.judge_provider_name != "sim";
+  for (const ResolvedModel& m : resolved_models) over_http = over_http || m.provider_name != "sim";
+  if (std::string warning = OpenFileWarning(concurrency, over_http); !warning.empty()) observer->OnWarning(warning);
 
   // 6. The run record and its variants.
   int64_t run_id = 0;

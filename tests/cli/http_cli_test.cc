@@ -1,10 +1,12 @@
 // End-to-end over real loopback HTTP: `llmeval sim-server` as the provider of `llmeval run`. Covers kill -9 then
 // --resume (same results as an uninterrupted run, nothing lost or duplicated), Ctrl-C, a second process reading the
-// store during a run, a provider failing 30% of calls, and that a planted API key is written nowhere.
+// store during a run, a provider failing 30% of calls, that a planted API key is written nowhere, Ctrl-C and
+// --resume of an evaluate run, and 300 calls in flight under a soft limit of 200 open files.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <simdjson.h>
+#include <sys/resource.h>
 
 #include <map>
 
@@ -175,6 +177,32 @@ TEST(CliHttp, CtrlCInterruptsAnEvaluateAndResumeScoresOnlyTheRest) {
 
   EXPECT_EQ(project.Run({"evaluate", "--resume", "3"}, env).exit_code, 2);  // Already completed.
   EXPECT_EQ(project.Run({"evaluate", "--run", "1", "--resume", "3"}, env).exit_code, 2);
+}
+
+TEST(CliHttp, ThreeHundredCallsInFlightUnderASoftLimitOfTwoHundredFiles) {
+  // Shells commonly start programs with a soft limit of 1024 open files; llmeval raises it to the hard limit, so a
+  // concurrency above the soft limit does not run out of sockets ("Couldn't connect").
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < 1024) GTEST_SKIP() << "hard limit on open files below 1024";
+  SimServerProcess server({"--latency-ms", "300"});
+  CliProject project;
+  project.Write("llmeval.yaml",
+                "dataset: questions.csv\nprompt: basic\nmodel: local:sim\nconcurrency: 300\n"
+                "providers:\n  local:\n    base_url: http://127.0.0.1:" +
+                    server.port() +
+                    "/v1\n    max_concurrency: 300\n    max_attempts: 1\n"
+                    "scorers:\n  - {name: enough_words, type: word_count, min: 10}\n");
+  std::string run = std::string("exec ") + LLMEVAL_BINARY + " run --no-cache --quiet --repeat 25";
+  CommandResult r = RunCommand({"/bin/sh", "-c", "ulimit -S -n 200 && " + run}, project.dir());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("items 300   errors 0"));
+  EXPECT_THAT(r.err, Not(HasSubstr("ulimit")));
+
+  // When the hard limit is too low as well, the run says so before it starts.
+  CommandResult low = RunCommand({"/bin/sh", "-c", "ulimit -n 100 && " + run + " --limit 1"}, project.dir());
+  EXPECT_EQ(low.exit_code, 0) << low.err;
+  EXPECT_THAT(low.err, HasSubstr("may open only 100 files (ulimit -n"));
 }
 
 TEST(CliHttp, AProviderFailingThirtyPercentOfCallsLeavesEveryItemAnsweredOrErrored) {

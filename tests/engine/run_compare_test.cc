@@ -92,7 +92,8 @@ Reference Pair(const std::vector<ItemRecord>& a_items, const std::vector<ItemRec
   auto index = [](const std::vector<ItemRecord>& items) {
     std::vector<const ItemRecord*> sorted;
     for (const ItemRecord& it : items) sorted.push_back(&it);
-    std::sort(sorted.begin(), sorted.end(), [](const ItemRecord* x, const ItemRecord* y) { return x->row_index < y->row_index; });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const ItemRecord* x, const ItemRecord* y) { return x->row_index < y->row_index; });
     std::map<std::pair<std::string, int>, const ItemRecord*> out;
     for (const ItemRecord* it : sorted) out[{it->item_key, it->repeat}] = it;  // The last row wins.
     return out;
