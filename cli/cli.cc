@@ -11,6 +11,7 @@ namespace llmeval {
 int CmdGate(const Args& args);      // cli/cmd_gate.cc
 int CmdBaseline(const Args& args);  // cli/cmd_baseline.cc
 int CmdFeedback(const Args& args);  // cli/cmd_feedback.cc
+int CmdCache(const Args& args);     // cli/cmd_cache.cc
 
 namespace {
 
@@ -35,6 +36,7 @@ const std::vector<Command>& CommandTable() {
       {"gate", "CI quality gate: check a run against rules and a baseline; exit 1 when a rule fails", &CmdGate},
       {"baseline", "export a run as a portable baseline file for gate --baseline", &CmdBaseline},
       {"feedback", "record human feedback on items; list it (agreement shows in runs show)", &CmdFeedback},
+      {"cache", "show or clear the response cache (all of it, or what is older than a duration)", &CmdCache},
   };
   return kCommands;
 }
@@ -44,11 +46,13 @@ void PrintUsage(std::FILE* out) {
                "llmeval: evaluate and trace LLM applications.\n\n"
                "Usage: llmeval <command> [flags]\n\nCommands:\n");
   for (const Command& c : CommandTable()) std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
-  std::fprintf(out,
-               "  %-12s %s\n  %-12s %s\n\n"
-               "Run 'llmeval <command> --help' for a command's flags.\n"
-               "Exit codes: 0 ok, 1 quality gate failed, 2 bad input or usage, 3 internal or IO error.\n",
-               "help", "show this help", "version", "print the version");
+  std::fprintf(
+      out,
+      "  %-12s %s\n  %-12s %s\n\n"
+      "Run 'llmeval <command> --help' for a command's flags.\n"
+      "Exit codes: 0 ok, 1 quality gate failed, 2 bad input or usage, 3 internal or IO error, 130 interrupted\n"
+      "(finish it with --resume RUN).\n",
+      "help", "show this help", "version", "print the version");
 }
 
 }  // namespace

@@ -13,13 +13,6 @@
 namespace llmeval {
 namespace {
 
-std::string FormatTime(int64_t unix_ns) {
-  std::time_t t = static_cast<std::time_t>(unix_ns / 1000000000);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
-  return buf;
-}
-
 const char kUsage[] =
     "llmeval prompts list\n"
     "       llmeval prompts show REF            (REF: basic, basic@production, basic/3, prompts:/basic@latest)\n"

@@ -23,14 +23,6 @@ const char kUsage[] =
     "       llmeval runs export RUN --format csv|json|jsonl [-o FILE]\n"
     "       llmeval runs delete RUN";
 
-std::string FormatTime(int64_t unix_ns) {
-  if (unix_ns == 0) return "-";
-  std::time_t t = static_cast<std::time_t>(unix_ns / 1000000000);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
-  return buf;
-}
-
 Result<int64_t> ParseRunId(const std::string& text) {
   std::optional<int64_t> id = ParseInt(text);
   if (!id.has_value() || *id < 1) return Status::InvalidInput("RUN must be a run id (a number), got '" + text + "'");

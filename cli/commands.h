@@ -36,6 +36,9 @@ Result<ProjectConfig> LoadProject(const Flags& flags);
 // Opens the store selected by --db, LLMEVAL_DB or the config.
 Result<std::unique_ptr<Store>> OpenProjectStore(const Flags& flags, const ProjectConfig& config);
 
+// "YYYY-MM-DD HH:MM:SS" in UTC; "-" for 0 (not set).
+std::string FormatTime(int64_t unix_ns);
+
 // Prints "llmeval <command>: <message>" and returns the status's exit code.
 int Fail(const std::string& command, const Status& status);
 

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 
 #include "cli/commands.h"
@@ -34,6 +35,14 @@ Result<ProjectConfig> LoadProject(const Flags& flags) {
 
 Result<std::unique_ptr<Store>> OpenProjectStore(const Flags& flags, const ProjectConfig& config) {
   return Store::Open(StorePath(config, flags.Get("db")));
+}
+
+std::string FormatTime(int64_t unix_ns) {
+  if (unix_ns == 0) return "-";
+  std::time_t t = static_cast<std::time_t>(unix_ns / 1000000000);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+  return buf;
 }
 
 int Fail(const std::string& command, const Status& status) {

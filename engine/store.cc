@@ -85,4 +85,27 @@ Status Store::CachePut(const std::string& key, const std::string& response_json)
   return (*q)->Bind(1, key).Bind(2, response_json).Bind(3, clock_->NowUnixNanos()).Run();
 }
 
+Result<Store::CacheStats> Store::GetCacheStats() {
+  auto q = db_->Prepare(
+      "SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(response_json AS BLOB))), 0), COALESCE(MIN(created_unix_ns), 0), "
+      "COALESCE(MAX(created_unix_ns), 0) FROM response_cache");
+  if (!q.ok()) return q.status();
+  Result<bool> row = (*q)->Step();
+  if (!row.ok()) return row.status();
+  CacheStats stats;
+  stats.entries = (*q)->Int(0);
+  stats.bytes = (*q)->Int(1);
+  stats.oldest_unix_ns = (*q)->Int(2);
+  stats.newest_unix_ns = (*q)->Int(3);
+  return stats;
+}
+
+Result<int64_t> Store::ClearCache(int64_t before_unix_ns) {
+  auto q = db_->Prepare("DELETE FROM response_cache WHERE created_unix_ns < ?");
+  if (!q.ok()) return q.status();
+  Status s = (*q)->Bind(1, before_unix_ns).Run();
+  if (!s.ok()) return s;
+  return db_->Changes();
+}
+
 }  // namespace llmeval

@@ -213,6 +213,15 @@ class Store {
   // --- Response cache (store.cc) ---
   Result<std::optional<std::string>> CacheGet(const std::string& key);
   Status CachePut(const std::string& key, const std::string& response_json);
+  struct CacheStats {
+    int64_t entries = 0;
+    int64_t bytes = 0;           // Of stored responses.
+    int64_t oldest_unix_ns = 0;  // 0 when empty.
+    int64_t newest_unix_ns = 0;
+  };
+  Result<CacheStats> GetCacheStats();
+  // Deletes the cached responses stored before `before_unix_ns` (every one with INT64_MAX); returns how many.
+  Result<int64_t> ClearCache(int64_t before_unix_ns);
 
   // --- Traces (store_runs.cc) ---
   Result<std::vector<SpanRow>> TraceSpans(const std::string& trace_id);

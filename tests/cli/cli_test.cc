@@ -27,10 +27,11 @@ TEST(CliTable, UnknownCommandSuggestsAndExitsTwo) {
 TEST(CliTable, HelpListsCommandsAndExitCodes) {
   CommandResult r = RunLlmeval({"help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* command : {"run", "generate", "runs", "prompts", "traces", "trace", "sim-server"}) {
+  for (const char* command : {"run", "generate", "runs", "prompts", "traces", "trace", "sim-server", "cache"}) {
     EXPECT_THAT(r.out, HasSubstr(std::string("  ") + command + " "));
   }
   EXPECT_THAT(r.out, HasSubstr("2 bad input or usage"));
+  EXPECT_THAT(r.out, HasSubstr("130 interrupted"));
   CommandResult run_help = RunLlmeval({"run", "--help"});
   EXPECT_EQ(run_help.exit_code, 0);
   EXPECT_THAT(run_help.out, HasSubstr("--prompt"));
@@ -95,6 +96,32 @@ TEST(CliRun, RerunIsAnsweredFromTheCacheAndNoCacheBypassesIt) {
   CommandResult bypass = project.Run({"run", "--quiet", "--no-cache"});
   ASSERT_EQ(bypass.exit_code, 0) << bypass.err;
   EXPECT_THAT(bypass.out, HasSubstr("cache hits 0"));
+}
+
+TEST(CliCache, StatsAndClearAllOrByAge) {
+  CliProject project;
+  ASSERT_EQ(project.Run({"run", "--quiet"}).exit_code, 0);
+  CommandResult stats = project.Run({"cache", "stats"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  // Twelve answers and their judge calls (one per guideline judge, one per relevance judge).
+  EXPECT_THAT(stats.out, HasSubstr("cached responses  36 ("));
+  CommandResult recent = project.Run({"cache", "clear", "--older-than", "1h"});
+  ASSERT_EQ(recent.exit_code, 0) << recent.err;
+  EXPECT_THAT(recent.out, HasSubstr("cleared 0 cached responses"));
+  EXPECT_THAT(project.Run({"run", "--quiet"}).out, HasSubstr("cache hits 12"));
+
+  CommandResult all = project.Run({"cache", "clear"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_THAT(all.out, HasSubstr("cleared 36 cached responses"));
+  EXPECT_THAT(project.Run({"cache", "stats"}).out, HasSubstr("cached responses  0 (0 B)"));
+  EXPECT_THAT(project.Run({"run", "--quiet"}).out, HasSubstr("cache hits 0"));
+
+  CommandResult bad_age = project.Run({"cache", "clear", "--older-than", "30"});
+  EXPECT_EQ(bad_age.exit_code, 2);
+  EXPECT_THAT(bad_age.err, HasSubstr("expected a number and a unit (s, m, h or d)"));
+  EXPECT_EQ(project.Run({"cache", "drop"}).exit_code, 2);
+  EXPECT_EQ(project.Run({"cache"}).exit_code, 2);
+  EXPECT_EQ(project.Run({"cache", "stats", "--older-than", "1d"}).exit_code, 2);
 }
 
 TEST(CliRun, GridOfPromptsAndModelsStoresEveryCell) {
