@@ -18,18 +18,27 @@ const char kUsage[] =
 
 // "30d" -> nanoseconds. Units: s, m, h, d.
 Result<int64_t> ParseDuration(const std::string& text) {
-  const std::string expected = "--older-than: expected a number and a unit (s, m, h or d), like 30d or 12h; got '" +
-                               text + "'";
+  const std::string expected =
+      "--older-than: expected a number and a unit (s, m, h or d), like 30d or 12h; got '" + text + "'";
   if (text.size() < 2) return Status::InvalidInput(expected);
   std::optional<int64_t> count = ParseInt(text.substr(0, text.size() - 1));
   if (!count.has_value() || *count < 0) return Status::InvalidInput(expected);
   int64_t unit_seconds = 0;
   switch (text.back()) {
-    case 's': unit_seconds = 1; break;
-    case 'm': unit_seconds = 60; break;
-    case 'h': unit_seconds = 3600; break;
-    case 'd': unit_seconds = 86400; break;
-    default: return Status::InvalidInput(expected);
+    case 's':
+      unit_seconds = 1;
+      break;
+    case 'm':
+      unit_seconds = 60;
+      break;
+    case 'h':
+      unit_seconds = 3600;
+      break;
+    case 'd':
+      unit_seconds = 86400;
+      break;
+    default:
+      return Status::InvalidInput(expected);
   }
   constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / 1'000'000'000;
   if (*count > kMaxSeconds / unit_seconds) return Status::InvalidInput(expected);

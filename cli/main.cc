@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   llmeval::TuneMallocForThroughput();
   llmeval::RaiseOpenFileLimit();  // Thousands of calls in flight need thousands of sockets.
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);  // A file-size limit (ulimit -f) fails the write, reported like a full disk.
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     return llmeval::RunCli(args);

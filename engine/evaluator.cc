@@ -210,7 +210,7 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
       seen_interrupt = level;
       observer->OnInterrupt(level);
     }
-    return level >= 1;
+    return level >= 1 || writer.failed();  // Nothing more could be stored: stop spending calls.
   };
   auto give_up = [&] { return interrupts != nullptr && interrupts->load() >= 2; };
   StoredItemFeed feed(feed_store->get(), source->id, std::move(variant_of), &done);
@@ -237,7 +237,7 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
     std::_Exit(130);
   }
   s = writer.Flush();
-  if (!s.ok()) return s;
+  if (!s.ok()) return StoreWriteFailure(store.get(), ctx.run_id, "evaluate", s);
   if (!pump.status().ok()) return pump.status();  // The source run could not be read to its end.
   outcome.status = interrupted ? "interrupted" : "completed";
   s = store->SetRunStatus(ctx.run_id, outcome.status, true);

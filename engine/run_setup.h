@@ -1,5 +1,6 @@
 // Setup steps shared by `run` and `evaluate`: building the configured scorers, resolving the judge, the price table.
-// Every failure is an InvalidInput status naming the config file and line, returned before any model call.
+// Every failure is an InvalidInput status naming the config file and line, returned before any model call. Also the
+// error both return when their results could not be stored.
 #ifndef LLMEVAL_ENGINE_RUN_SETUP_H_
 #define LLMEVAL_ENGINE_RUN_SETUP_H_
 
@@ -11,6 +12,7 @@
 #include "engine/price_table.h"
 #include "engine/provider_set.h"
 #include "engine/run_context.h"
+#include "engine/store.h"
 
 namespace llmeval {
 
@@ -20,6 +22,11 @@ Status BuildScorers(const ProjectConfig& config, const std::optional<std::vector
 
 // When any scorer is a judge, resolves `judge_ref` and fills ctx's judge fields.
 Status SetupJudge(ProviderSet* providers, const std::string& judge_ref, RunContext* ctx);
+
+// What `run` or `evaluate` (`command`) returns when the store writer failed (`error`): an IOError that names the
+// cause and how to finish the run once it is fixed. Marks the run interrupted if the store still takes that write
+// (a later command marks it so anyway: its process is gone).
+Status StoreWriteFailure(Store* store, int64_t run_id, const std::string& command, const Status& error);
 
 // The default prices with the config's overrides.
 PriceTable BuildPriceTable(const ProjectConfig& config);

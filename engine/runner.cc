@@ -472,7 +472,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
       seen_interrupt = level;
       observer->OnInterrupt(level);
     }
-    return level >= 1;
+    return level >= 1 || writer.failed();  // Nothing more could be stored: stop spending calls.
   };
   auto give_up = [&] { return interrupts != nullptr && interrupts->load() >= 2; };
   Result<std::unique_ptr<FileByteSource>> source = FileByteSource::Open(dataset_path);
@@ -509,7 +509,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     std::_Exit(130);
   }
   s = writer.Flush();
-  if (!s.ok()) return s;
+  if (!s.ok()) return StoreWriteFailure(store.get(), run_id, "run", s);
   if (!pump.status().ok()) return pump.status();  // The dataset could not be read to its end.
   outcome.status = interrupted ? "interrupted" : "completed";
   s = store->SetRunStatus(run_id, outcome.status, true);

@@ -86,7 +86,10 @@ void StoreWriter::Loop() {
     Status s = store_->WriteItems(batch);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (!s.ok() && error_.ok()) error_ = s;
+      if (!s.ok() && error_.ok()) {
+        error_ = s;
+        failed_.store(true, std::memory_order_relaxed);
+      }
       if (s.ok()) written_ += static_cast<int64_t>(batch.size());
       in_progress_ = 0;
       if (queue_.empty()) drained_.notify_all();

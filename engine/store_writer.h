@@ -5,6 +5,7 @@
 #ifndef LLMEVAL_ENGINE_STORE_WRITER_H_
 #define LLMEVAL_ENGINE_STORE_WRITER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -27,6 +28,9 @@ class StoreWriter {
   Status Flush();
   // Items written so far.
   int64_t written() const;
+  // True once a write has failed (a full disk, a file-size limit, a store locked too long): the run should stop
+  // taking items, since nothing more it evaluates can be stored. Lock-free, for a check per item.
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
 
  private:
   void Loop();
@@ -44,6 +48,7 @@ class StoreWriter {
   bool stopping_ = false;
   int flush_waiters_ = 0;  // Threads in Flush: the writer commits without gathering while there are any.
   Status error_;
+  std::atomic<bool> failed_{false};
   std::thread thread_;
 };
 

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <map>
 
 #include "cli/cli_project.h"
@@ -203,6 +204,33 @@ TEST(CliHttp, ThreeHundredCallsInFlightUnderASoftLimitOfTwoHundredFiles) {
   CommandResult low = RunCommand({"/bin/sh", "-c", "ulimit -n 100 && " + run + " --limit 1"}, project.dir());
   EXPECT_EQ(low.exit_code, 0) << low.err;
   EXPECT_THAT(low.err, HasSubstr("may open only 100 files (ulimit -n"));
+}
+
+TEST(CliHttp, AStoreThatCannotBeWrittenStopsTheRunWhichResumesLater) {
+  // A file-size limit (ulimit -f) stands in for a full disk: once the store cannot grow, the run stops calling the
+  // model (nothing more could be stored), exits 3 naming the cause and the resume command, and resumes later.
+  SimServerProcess server({"--latency-ms", "20"});
+  CliProject project;
+  std::vector<std::string> env = {server.base_url()};
+  ASSERT_EQ(project.Run({"run", "--quiet", "--limit", "1"}).exit_code, 0);  // Run 1 creates the store.
+  int64_t largest = 0;
+  for (const char* file : {".llmeval/llmeval.db", ".llmeval/llmeval.db-wal"}) {
+    largest = std::max<int64_t>(largest, static_cast<int64_t>(ReadFile(project.Path(file)).size()));
+  }
+  std::string run = std::string("exec ") + LLMEVAL_BINARY +
+                    " run --model openai:sim --no-cache --repeat 40 --concurrency 8 --scorers enough_words";
+  std::string limit = "ulimit -f " + std::to_string(largest / 512 + 1) + " && ";
+  CommandResult full = RunCommand({"/bin/sh", "-c", limit + run}, project.dir(), env);  // Run 2: 480 items.
+  EXPECT_EQ(full.exit_code, 3) << full.out << full.err;
+  EXPECT_THAT(full.err, HasSubstr("results could not be stored"));
+  EXPECT_THAT(full.err, HasSubstr("llmeval run --resume 2"));
+  EXPECT_THAT(full.out, Not(HasSubstr("480/480 items")));  // It stopped taking items.
+  EXPECT_THAT(project.Run({"runs", "list"}).out, HasSubstr("interrupted"));
+
+  CommandResult resumed = project.Run({"run", "--resume", "2", "--no-cache", "--quiet"}, env);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_THAT(resumed.out, HasSubstr("as run 2 (completed)"));
+  EXPECT_EQ(Results(project, "2").size(), 480u);
 }
 
 TEST(CliHttp, AProviderFailingThirtyPercentOfCallsLeavesEveryItemAnsweredOrErrored) {
