@@ -51,7 +51,7 @@ int CmdBaseline(const Args& args) {
   if (!items.ok()) return Fail(command, items.status());
   std::string json = BaselineToJson(BaselineFromItems("run " + std::to_string(*run_id), *run, chosen[0], *items));
   if (!flags->Has("output")) {
-    std::fwrite(json.data(), 1, json.size(), stdout);
+    WriteStdout(json);
     return 0;
   }
   Status s = WriteFileAtomically(flags->Get("output"), json);

@@ -114,7 +114,7 @@ int Export(Store* store, int64_t run_id, const std::string& format, const std::s
     if (file != nullptr) {
       if (written.ok()) written = file->Append(out);
     } else {
-      std::fwrite(out.data(), 1, out.size(), stdout);
+      WriteStdout(out);  // Once it fails the rest is dropped; main reports it (a closed pipe, a full disk).
     }
     out.clear();
   };

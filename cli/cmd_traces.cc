@@ -223,7 +223,7 @@ int CmdTraces(const Args& args) {
     }
     std::string path = flags->Get("output");
     if (path.empty() || path == "-") {
-      std::fwrite(out.data(), 1, out.size(), stdout);
+      WriteStdout(out);
       return 0;
     }
     Status s = WriteFileAtomically(path, out);

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/flags.h"
@@ -35,6 +36,10 @@ Result<ProjectConfig> LoadProject(const Flags& flags);
 
 // Opens the store selected by --db, LLMEVAL_DB or the config.
 Result<std::unique_ptr<Store>> OpenProjectStore(const Flags& flags, const ProjectConfig& config);
+
+// Writes `data` to stdout; false once a write has failed (the pipe was closed, the disk is full), so a long export
+// can stop. FinishStdout (cli/cli.h) reports the failure.
+bool WriteStdout(std::string_view data);
 
 // "YYYY-MM-DD HH:MM:SS" in UTC; "-" for 0 (not set).
 std::string FormatTime(int64_t unix_ns);

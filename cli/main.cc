@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   std::signal(SIGXFSZ, SIG_IGN);  // A file-size limit (ulimit -f) fails the write, reported like a full disk.
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
-    return llmeval::RunCli(args);
+    return llmeval::FinishStdout(llmeval::RunCli(args));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "llmeval: internal error: %s\n", e.what());
     return 3;

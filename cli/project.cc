@@ -1,10 +1,13 @@
 // Shared plumbing of the project commands: config, store, errors, help.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/file_io.h"
 #include "engine/runner.h"
@@ -35,6 +38,29 @@ Result<ProjectConfig> LoadProject(const Flags& flags) {
 
 Result<std::unique_ptr<Store>> OpenProjectStore(const Flags& flags, const ProjectConfig& config) {
   return Store::Open(StorePath(config, flags.Get("db")));
+}
+
+namespace {
+
+int stdout_errno = 0;  // The errno of the first failed write to stdout; 0 while none has failed.
+
+}  // namespace
+
+bool WriteStdout(std::string_view data) {
+  if (stdout_errno != 0) return false;
+  if (std::fwrite(data.data(), 1, data.size(), stdout) == data.size()) return true;
+  stdout_errno = errno != 0 ? errno : EIO;
+  return false;
+}
+
+int FinishStdout(int exit_code) {
+  errno = 0;
+  bool flushed = std::fflush(stdout) == 0 && !std::ferror(stdout);
+  if (flushed && stdout_errno == 0) return exit_code;
+  int error = stdout_errno != 0 ? stdout_errno : (errno != 0 ? errno : EIO);
+  if (error == EPIPE) return 141;
+  std::fprintf(stderr, "llmeval: writing to stdout failed: %s\n", std::strerror(error));
+  return exit_code != 0 ? exit_code : 3;
 }
 
 std::string FormatTime(int64_t unix_ns) {

@@ -66,5 +66,20 @@ TEST(CliExport, FileAndStdoutAgreeInEveryFormatOverManyChunks) {
   EXPECT_EQ(files, 3) << "only the three exports, no temporary files";
 }
 
+TEST(CliExport, AFailedWriteToStdoutIsAnErrorAndAClosedPipeIsQuiet) {
+  CliProject project;
+  ASSERT_EQ(project.Run({"run", "--quiet"}).exit_code, 0);
+  std::string export_run = std::string(LLMEVAL_BINARY) + " runs export 1 --format jsonl";
+  // A full disk under `> file`: the export must not end as if it had succeeded.
+  CommandResult full = RunCommand({"/bin/sh", "-c", "exec " + export_run + " > /dev/full"}, project.dir());
+  EXPECT_EQ(full.exit_code, 3);
+  EXPECT_THAT(full.err, HasSubstr("writing to stdout failed: No space left on device"));
+  // A reader that has gone (`| head`): exit 141 as a process ended by SIGPIPE would, with nothing on stderr.
+  CommandResult closed = RunCommand(
+      {"/bin/sh", "-c", "(sleep 0.3; " + export_run + "; echo $? > rc.txt) | true; cat rc.txt"}, project.dir());
+  EXPECT_EQ(closed.out, "141\n");
+  EXPECT_EQ(closed.err, "");
+}
+
 }  // namespace
 }  // namespace llmeval::testing
