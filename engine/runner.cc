@@ -249,6 +249,11 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
                                 " started; resuming would mix answers to different data");
   }
   for (const std::string& w : scan->warnings) observer->OnWarning(w);
+  if (scan->selected == 0) {  // A run of nothing is a mistake in the dataset or the filters: say which.
+    if (scan->rows == 0) return Status::InvalidInput(dataset_path + " has no data rows; nothing to evaluate");
+    return Status::InvalidInput("--filter matches none of the " + std::to_string(scan->rows) + " rows of " +
+                                dataset_path + " (" + JoinStrings(options.filters, ", ") + "); nothing to evaluate");
+  }
 
   auto run_ctx = std::make_unique<RunContext>();
   RunContext& ctx = *run_ctx;

@@ -153,6 +153,19 @@ TEST(CliRun, MalformedCsvIsRejectedWithFileLineAndNothingWritten) {
   EXPECT_EQ(CountLines(runs.out), 1);  // Only the header: no run was recorded.
 }
 
+TEST(CliRun, NothingToEvaluateIsBadInputNotAnEmptyRun) {
+  CliProject project;
+  CommandResult filtered = project.Run({"run", "--quiet", "--filter", "category=Nope"});
+  EXPECT_EQ(filtered.exit_code, 2);
+  EXPECT_THAT(filtered.err, HasSubstr("--filter matches none of the 12 rows of"));
+  EXPECT_THAT(filtered.err, HasSubstr("(category=Nope)"));
+  project.Write("questions.csv", "Category,Question,Weight\n");
+  CommandResult empty = project.Run({"run", "--quiet"});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_THAT(empty.err, HasSubstr("questions.csv has no data rows; nothing to evaluate"));
+  EXPECT_EQ(CountLines(project.Run({"runs", "list"}).out), 1);  // Only the header: no run was recorded.
+}
+
 TEST(CliRun, UnboundPlaceholderListsMissingNamesAndColumns) {
   CliProject project;
   project.Write("prompts/basic.txt", "Question: {question}\nAudience: {audience}\n");
