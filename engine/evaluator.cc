@@ -95,6 +95,9 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   if (!source_variants.ok()) return source_variants.status();
   Result<int64_t> source_items = store->CountItems(source->id, Store::ItemFilter());
   if (!source_items.ok()) return source_items.status();
+  if (*source_items == 0) {
+    return Status::InvalidInput("run " + std::to_string(source->id) + " has no stored items; nothing to evaluate");
+  }
 
   auto run_ctx = std::make_unique<RunContext>();
   RunContext& ctx = *run_ctx;

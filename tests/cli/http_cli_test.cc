@@ -206,6 +206,22 @@ TEST(CliHttp, ThreeHundredCallsInFlightUnderASoftLimitOfTwoHundredFiles) {
   EXPECT_THAT(low.err, HasSubstr("may open only 100 files (ulimit -n"));
 }
 
+TEST(CliHttp, EvaluatingARunWithNoStoredItemsIsBadInput) {
+  SimServerProcess server({"--latency-ms", "2000"});
+  CliProject project;
+  std::vector<std::string> argv = {LLMEVAL_BINARY, "run", "--model", "openai:sim", "--no-cache"};
+  {
+    ChildProcess run(argv, project.dir(), {server.base_url()});
+    ASSERT_THAT(run.ReadLine(20000), HasSubstr("Run 1: 12 items to evaluate"));
+    run.Signal(SIGKILL);  // Long before the first answer (2 s away).
+    run.Wait();
+  }
+  CommandResult r = project.Run({"evaluate", "--run", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("run 1 has no stored items; nothing to evaluate"));
+  EXPECT_THAT(project.Run({"runs", "list"}).out, Not(HasSubstr("evaluate run 1")));  // No evaluate run recorded.
+}
+
 TEST(CliHttp, AStoreThatCannotBeWrittenStopsTheRunWhichResumesLater) {
   // A file-size limit (ulimit -f) stands in for a full disk: once the store cannot grow, the run stops calling the
   // model (nothing more could be stored), exits 3 naming the cause and the resume command, and resumes later.
