@@ -323,6 +323,12 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
                                   JoinStrings(ctx.columns, ", ") +
                                   (ctx.fixed_variables.empty() ? "" : "; variables: set with --var NAME=VALUE"));
     }
+    for (size_t j = 0; j < prompts.size(); ++j) {
+      if (prompts[j].name == p->name && prompts[j].version == p->version) {
+        return Status::InvalidInput("the prompts to evaluate name " + label + " twice (" + prompt_refs[j] + " and " +
+                                    ref + "); each prompt version is one column of the grid");
+      }
+    }
     prompts.push_back(*p);
     templates.push_back(std::move(t.value()));
   }
@@ -363,6 +369,12 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   for (const std::string& m : models) {
     Result<ResolvedModel> r = providers.Resolve(m);
     if (!r.ok()) return r.status();
+    for (const ResolvedModel& earlier : resolved_models) {
+      if (earlier.label == r->label) {
+        return Status::InvalidInput("the models to evaluate name " + m +
+                                    " twice; each model is one row of the grid (use --repeat to ask it again)");
+      }
+    }
     resolved_models.push_back(*r);
   }
   std::string judge_ref = options.judge.empty() ? config.judge : options.judge;

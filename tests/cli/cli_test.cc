@@ -142,6 +142,17 @@ TEST(CliRun, GridOfPromptsAndModelsStoresEveryCell) {
   EXPECT_EQ(records, 1u + 4 * 3);  // The header and one record per cell and row (answers may hold bare newlines).
 }
 
+TEST(CliRun, APromptOrModelNamedTwiceIsBadInputAndRecordsNothing) {
+  CliProject project;
+  CommandResult prompts = project.Run({"run", "--quiet", "--prompt", "basic,basic/1"});
+  EXPECT_EQ(prompts.exit_code, 2);
+  EXPECT_THAT(prompts.err, HasSubstr("name basic/1 twice (basic and basic/1)"));
+  CommandResult models = project.Run({"run", "--quiet", "--model", "sim,sim"});
+  EXPECT_EQ(models.exit_code, 2);
+  EXPECT_THAT(models.err, HasSubstr("the models to evaluate name sim twice"));
+  EXPECT_EQ(CountLines(project.Run({"runs", "list"}).out), 1);  // Only the header: no run was recorded.
+}
+
 TEST(CliRun, MalformedCsvIsRejectedWithFileLineAndNothingWritten) {
   CliProject project;
   project.Write("questions.csv", "Category,Question,Weight\nGit,What is HEAD?,2\nGit,\"unterminated,3\n");
