@@ -1,8 +1,10 @@
 // client_bench: the model client alone (OpenAIProvider over CurlTransport) against the simulated model server in a
 // separate process over loopback. For each point (concurrency, latency) it keeps `concurrency` calls in flight
 // (closed loop: each finished call starts the next) until --calls calls are done, and prints the achieved
-// throughput against the ideal (concurrency / latency) and the client's CPU time per request. The server runs in a
-// forked child and each point runs in its own forked child, so getrusage there counts the client only.
+// throughput against the ideal (concurrency / latency) and the client's CPU time per request: over the whole point
+// (cpu_us/req: connection set-up and teardown included) and over its second half (steady_us: every connection is
+// open and warm by then). The server runs in a forked child and each point runs in its own forked child, so
+// getrusage there counts the client only.
 //
 // Usage: client_bench [--calls=N] [--points=64:50,256:200,1024:1000] [--repeats=R] [--engine-transport]
 //   --calls             calls per point (default 5000; the full-size run uses --calls=20000)
@@ -52,6 +54,7 @@ std::string MeasureClient(const std::string& base_url, const Point& point, int64
   std::mutex mu;
   std::condition_variable cv;
   int64_t started = 0, finished = 0, errors = 0;
+  int64_t cpu_half = 0, cpu_last = 0;  // Process CPU when half, and all, of the calls had finished.
   int64_t cpu_start = ProcessCpuMicros();
   double wall_start = NowSeconds();
   {
@@ -78,7 +81,12 @@ std::string MeasureClient(const std::string& base_url, const Point& point, int64
         if (!result.status.ok() && errors++ == 0) {
           std::fprintf(stderr, "first error: %s\n", result.status.message().c_str());
         }
-        if (finished == calls) cv.notify_all();
+        // The second half of the calls runs on warm connections: its CPU is the steady-state cost per request.
+        if (finished == calls / 2) cpu_half = ProcessCpuMicros();
+        if (finished == calls) {
+          cpu_last = ProcessCpuMicros();
+          cv.notify_all();
+        }
       });
     };
     for (int i = 0; i < point.concurrency; ++i) start_one();
@@ -88,7 +96,8 @@ std::string MeasureClient(const std::string& base_url, const Point& point, int64
   double wall = NowSeconds() - wall_start;
   int64_t cpu = ProcessCpuMicros() - cpu_start;
   char line[256];
-  std::snprintf(line, sizeof line, "%.6f %.3f %lld %lld %lld", wall, static_cast<double>(cpu) / calls,
+  double steady = static_cast<double>(cpu_last - cpu_half) / static_cast<double>(calls - calls / 2);
+  std::snprintf(line, sizeof line, "%.6f %.3f %.3f %lld %lld %lld", wall, static_cast<double>(cpu) / calls, steady,
                 static_cast<long long>(calls), static_cast<long long>(errors), static_cast<long long>(PeakRssKiB()));
   return line;
 }
@@ -118,25 +127,26 @@ int main(int argc, char** argv) {
       "client_bench: OpenAIProvider over CurlTransport -> sim server (separate process), %lld calls/point, "
       "%d run(s)/point (median), transport: %s\n",
       static_cast<long long>(calls), repeats, engine_transport ? "engine defaults" : "connections = concurrency");
-  std::printf("%6s %8s %8s %9s %10s %10s %7s %10s %8s %7s %9s\n", "conc", "lat_ms", "calls", "wall_s", "achieved/s",
-              "ideal/s", "ratio", "cpu_us/req", "srv_us", "errors", "rss_KiB");
+  std::printf("%6s %8s %8s %9s %10s %10s %7s %10s %9s %8s %7s %9s\n", "conc", "lat_ms", "calls", "wall_s", "achieved/s",
+              "ideal/s", "ratio", "cpu_us/req", "steady_us", "srv_us", "errors", "rss_KiB");
   int status = 0;
   for (const Point& point : points) {
-    std::vector<double> walls, cpus, server_cpus;
+    std::vector<double> walls, cpus, steadies, server_cpus;
     int64_t errors = 0, rss = 0;
     for (int r = 0; r < repeats; ++r) {
       ServerProcess server;
       if (!server.Start(point.latency_ms)) return 1;
       std::string out = RunInChild([&] { return MeasureClient(server.base_url(), point, calls, engine_transport); });
       int64_t server_cpu = server.Stop();
-      double wall = 0, cpu = 0;
+      double wall = 0, cpu = 0, steady = 0;
       long long n = 0, e = 0, kib = 0;
-      if (std::sscanf(out.c_str(), "%lf %lf %lld %lld %lld", &wall, &cpu, &n, &e, &kib) != 5) {
+      if (std::sscanf(out.c_str(), "%lf %lf %lf %lld %lld %lld", &wall, &cpu, &steady, &n, &e, &kib) != 6) {
         status = 1;
         continue;
       }
       walls.push_back(wall);
       cpus.push_back(cpu);
+      steadies.push_back(steady);
       server_cpus.push_back(static_cast<double>(server_cpu) / calls);
       errors += e;
       rss = std::max<int64_t>(rss, kib);
@@ -145,9 +155,10 @@ int main(int argc, char** argv) {
     double wall = Median(walls);
     double achieved = calls / wall;
     double ideal = point.concurrency / (point.latency_ms / 1000.0);
-    std::printf("%6d %8d %8lld %9.2f %10.0f %10.0f %6.1f%% %10.1f %8.1f %7lld %9lld\n", point.concurrency,
+    std::printf("%6d %8d %8lld %9.2f %10.0f %10.0f %6.1f%% %10.1f %9.1f %8.1f %7lld %9lld\n", point.concurrency,
                 point.latency_ms, static_cast<long long>(calls), wall, achieved, ideal, 100 * achieved / ideal,
-                Median(cpus), Median(server_cpus), static_cast<long long>(errors), static_cast<long long>(rss));
+                Median(cpus), Median(steadies), Median(server_cpus), static_cast<long long>(errors),
+                static_cast<long long>(rss));
     std::fflush(stdout);
   }
   return status;
