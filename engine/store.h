@@ -139,9 +139,9 @@ struct ItemSlot {
 };
 
 // A cursor over one variant's items in (item_key, repeat, row_index) order, each with its assessments in id order;
-// no spans, inputs or output, and only the first `excerpt_chars` bytes of the rendered input. SQLite sorts through its
-// sorter, which spills to temporary files, so memory does not grow with the run. Several cursors may be open on one
-// Store at once (runs compare merges two).
+// no spans, inputs or output, and only the first `excerpt_chars` characters of the rendered input. SQLite sorts
+// through its sorter, which spills to temporary files, so memory does not grow with the run. Several cursors may be
+// open on one Store at once (runs compare merges two); the Store must outlive them.
 class ItemKeyCursor {
  public:
   // The next item, false at the end.
