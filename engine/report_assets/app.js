@@ -738,6 +738,7 @@
       return loadItems(ctx);
     }
     ctx.total.setAttribute('data-count', String(total));
+    ctx.total.setAttribute('data-q', f.q);  // The search the list reflects (tests wait for it after typing).
     ctx.total.textContent = count(total) + (total === 1 ? ' item' : ' items');
     clear(ctx.tbody);
     const items = page.items || [];

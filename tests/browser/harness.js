@@ -142,17 +142,20 @@ class Harness {
     await this.rerender(page, () => page.evaluate((h) => { location.hash = h; }, hash));
   }
 
-  // Waits until items-total shows `expected`; the error names the count it showed instead.
-  async waitTotal(page, expected, what) {
+  // Waits until items-total shows `expected`; the error names the count it showed instead. With `query`, also waits
+  // until the list reflects that search text (items-total's data-q): the search box reloads after a debounce, and a
+  // count that happens to equal the old one must not end the wait before that reload has replaced the rows.
+  async waitTotal(page, expected, what, query) {
     try {
       await page.waitForFunction(
-        (n) => {
+        ([n, q]) => {
           const el = document.querySelector('[data-testid="items-total"]');
-          return el && el.getAttribute('data-count') === String(n);
+          return el && el.getAttribute('data-count') === String(n) && (q === null || el.getAttribute('data-q') === q);
         },
-        expected, { timeout: 30000 });
+        [expected, query === undefined ? null : query], { timeout: 30000 });
     } catch (err) {
-      const shown = await page.$eval(tid('items-total'), (el) => el.getAttribute('data-count')).catch(() => 'none');
+      const shown = await page.$eval(tid('items-total'),
+        (el) => `${el.getAttribute('data-count')} for search "${el.getAttribute('data-q')}"`).catch(() => 'none');
       throw new Error(`${what}: items-total data-count is ${shown}, expected ${expected}`);
     }
   }

@@ -65,9 +65,9 @@ module.exports = async (t) => {
   await page.selectOption(tid('filter-failed'), '');
   await t.waitTotal(page, 130, 'live filter-failed cleared');
   await page.fill(tid('filter-search'), 'quokka');
-  await t.waitTotal(page, 5, 'live filter-search=quokka');
+  await t.waitTotal(page, 5, 'live filter-search=quokka', 'quokka');
   await page.fill(tid('filter-search'), '');
-  await t.waitTotal(page, 130, 'live filter-search cleared');
+  await t.waitTotal(page, 130, 'live filter-search cleared', '');
 
   // An item: its detail and timeline, fetched on opening.
   const first = (await t.attrs(page, tid('item-row'), 'data-item-id'))[0];

@@ -40,9 +40,9 @@ module.exports = async (t) => {
   const matching = exported.filter((i) => i.inputs.question.includes('<script>') ||
     (i.output || '').includes('<script>')).length;
   await page.fill(tid('filter-search'), '<script>');
-  await t.waitTotal(page, matching, 'filter-search=<script>');
+  await t.waitTotal(page, matching, 'filter-search=<script>', '<script>');
   await page.fill(tid('filter-search'), '');
-  await t.waitTotal(page, exported.length, 'filter-search cleared');
+  await t.waitTotal(page, exported.length, 'filter-search cleared', '');
 
   const data = await page.evaluate(() => JSON.parse(document.getElementById('llmeval-data').textContent));
   const row = data.items[String(runId)].items.find((r) => r.trace_id === item.trace_id);

@@ -98,7 +98,7 @@ module.exports = async (t) => {
   const quokka = items.filter((i) => /quokka/i.test(i.inputs.question) || /quokka/i.test(i.output || '')).length;
   assert.ok(quokka > 0 && quokka < items.length);
   await page.fill(tid('filter-search'), 'QuOkKa');
-  await t.waitTotal(page, quokka, 'filter-search=QuOkKa');
+  await t.waitTotal(page, quokka, 'filter-search=QuOkKa', 'QuOkKa');
   const shownText = await page.$$eval(tid('item-row'), (els) => els.map((e) => e.textContent));
   assert.ok(shownText.every((s) => /quokka/i.test(s)), 'every row found by search mentions quokka');
 
