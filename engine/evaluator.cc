@@ -3,17 +3,15 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <random>
 
 #include "core/json_writer.h"
 #include "engine/engine_scorers.h"
 #include "engine/item_feed.h"
-#include "engine/item_pump.h"
 #include "engine/item_task.h"
 #include "engine/prompt_resolver.h"
+#include "engine/run_driver.h"
 #include "engine/run_setup.h"
 #include "engine/stored_item_feed.h"
 
@@ -67,14 +65,8 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   RunRecord resumed;
   std::vector<VariantRecord> resumed_variants;
   if (options.resume_run_id != 0) {
-    Result<RunRecord> run = store->GetRun(options.resume_run_id);
+    Result<RunRecord> run = LoadResumableRun(store.get(), options.resume_run_id);
     if (!run.ok()) return run.status();
-    if (run->status == "completed") {
-      return Status::InvalidInput("run " + std::to_string(run->id) + " is already completed; nothing to resume");
-    }
-    if (run->status == "running") {
-      return Status::InvalidInput("run " + std::to_string(run->id) + " is still running in another process");
-    }
     Result<EvaluateParams> params = LoadEvaluateParams(*run);
     if (!params.ok()) return params.status();
     resumed = *run;
@@ -203,49 +195,24 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
 
   observer->OnStart(ctx.run_id, *source_items, done.size());
   int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
+  RunDrive drive;
+  drive.store = store.get();
+  drive.writer = &writer;
+  drive.cpu = &cpu;
+  drive.observer = observer;
+  drive.interrupts = interrupts;
+  drive.run_id = ctx.run_id;
+  drive.command = "evaluate";
+  drive.concurrency = concurrency;
   RunOutcome outcome;
   outcome.run_id = ctx.run_id;
   outcome.source_run_id = source->id;
-  int seen_interrupt = 0;
-  auto stop_taking = [&] {  // Under the pump's lock.
-    int level = interrupts != nullptr ? interrupts->load() : 0;
-    if (level > seen_interrupt) {
-      seen_interrupt = level;
-      observer->OnInterrupt(level);
-    }
-    return level >= 1 || writer.failed();  // Nothing more could be stored: stop spending calls.
-  };
-  auto give_up = [&] { return interrupts != nullptr && interrupts->load() >= 2; };
   StoredItemFeed feed(feed_store->get(), source->id, std::move(variant_of), &done);
-  ItemPump<StoredItemFeed> pump(&feed, concurrency, stop_taking, [&](StoredItemFeed::Item item) {
-    auto task =
-        std::make_shared<ItemTask>(&ctx, item.variant, DataRow(), item.stored.repeat, [&](const ItemRecord& record) {
-          pump.Finished([&] {
-            ++outcome.items;
-            if (!record.error.empty()) ++outcome.errors;
-            observer->OnItem(record);
-          });
-        });
-    task->StartFromStored(item.stored, std::move(item.tool_calls));
-  });
-  pump.Fill();
-  pump.Wait(give_up);
-  if (!give_up()) cpu.Wait();
-  bool interrupted = pump.stopped() || (interrupts != nullptr && interrupts->load() > 0);
-  if (give_up()) {
-    // Items still in flight are abandoned: they were never stored and `evaluate --resume` scores them.
-    s = writer.Flush();
-    Status marked = store->SetRunStatus(ctx.run_id, "interrupted", true);
-    std::fflush(nullptr);
-    std::_Exit(130);
-  }
-  s = writer.Flush();
-  if (!s.ok()) return StoreWriteFailure(store.get(), ctx.run_id, "evaluate", s);
-  if (!pump.status().ok()) return pump.status();  // The source run could not be read to its end.
-  outcome.status = interrupted ? "interrupted" : "completed";
-  s = store->SetRunStatus(ctx.run_id, outcome.status, true);
-  if (!s.ok()) return s;
-  return outcome;
+  return DriveItems(
+      drive, &feed, outcome, [&](StoredItemFeed::Item item, std::function<void(const ItemRecord&)> item_done) {
+        auto task = std::make_shared<ItemTask>(&ctx, item.variant, DataRow(), item.stored.repeat, std::move(item_done));
+        task->StartFromStored(item.stored, std::move(item.tool_calls));
+      });
 }
 
 }  // namespace llmeval

@@ -60,13 +60,4 @@ PriceTable BuildPriceTable(const ProjectConfig& config) {
   return prices;
 }
 
-Status StoreWriteFailure(Store* store, int64_t run_id, const std::string& command, const Status& error) {
-  Status marked = store->SetRunStatus(run_id, "interrupted", true);
-  (void)marked;  // Best effort: on a full disk this write may fail too.
-  return Status::IOError("results could not be stored (" + error.message() + "), so run " + std::to_string(run_id) +
-                         " stopped taking items; those stored are kept. Fix the cause (disk space, file size limit, "
-                         "a process holding the store), then finish it with: llmeval " +
-                         command + " --resume " + std::to_string(run_id));
-}
-
 }  // namespace llmeval

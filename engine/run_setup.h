@@ -1,6 +1,5 @@
 // Setup steps shared by `run` and `evaluate`: building the configured scorers, resolving the judge, the price table.
-// Every failure is an InvalidInput status naming the config file and line, returned before any model call. Also the
-// error both return when their results could not be stored.
+// Every failure is an InvalidInput status naming the config file and line, returned before any model call.
 #ifndef LLMEVAL_ENGINE_RUN_SETUP_H_
 #define LLMEVAL_ENGINE_RUN_SETUP_H_
 
@@ -22,11 +21,6 @@ Status BuildScorers(const ProjectConfig& config, const std::optional<std::vector
 
 // When any scorer is a judge, resolves `judge_ref` and fills ctx's judge fields.
 Status SetupJudge(ProviderSet* providers, const std::string& judge_ref, RunContext* ctx);
-
-// What `run` or `evaluate` (`command`) returns when the store writer failed (`error`): an IOError that names the
-// cause and how to finish the run once it is fixed. Marks the run interrupted if the store still takes that write
-// (a later command marks it so anyway: its process is gone).
-Status StoreWriteFailure(Store* store, int64_t run_id, const std::string& command, const Status& error);
 
 // The default prices with the config's overrides.
 PriceTable BuildPriceTable(const ProjectConfig& config);

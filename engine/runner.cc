@@ -16,12 +16,12 @@
 #include "engine/engine_scorers.h"
 #include "engine/file_io.h"
 #include "engine/item_feed.h"
-#include "engine/item_pump.h"
 #include "engine/item_task.h"
 #include "engine/open_file_limit.h"
 #include "engine/prompt_resolver.h"
 #include "engine/provider_set.h"
 #include "engine/run_context.h"
+#include "engine/run_driver.h"
 #include "engine/run_setup.h"
 #include "prompts/prompt_set.h"
 
@@ -221,14 +221,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   RunRecord resumed;
   std::vector<VariantRecord> resumed_variants;
   if (options.resume_run_id != 0) {
-    Result<RunRecord> run = store->GetRun(options.resume_run_id);
+    Result<RunRecord> run = LoadResumableRun(store.get(), options.resume_run_id);
     if (!run.ok()) return run.status();
-    if (run->status == "completed") {
-      return Status::InvalidInput("run " + std::to_string(run->id) + " is already completed; nothing to resume");
-    }
-    if (run->status == "running") {
-      return Status::InvalidInput("run " + std::to_string(run->id) + " is still running in another process");
-    }
     resumed = *run;
     s = LoadResumeOptions(resumed, &options);
     if (!s.ok()) return s;
@@ -480,18 +474,6 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   // 8. Stream the dataset through ItemTasks: the pump keeps `concurrency` of them in flight. This thread starts the
   // first ones; after that, each finished item starts the next on its own thread (usually a CPU worker) and this one
   // only waits.
-  RunOutcome outcome;
-  outcome.run_id = run_id;
-  int seen_interrupt = 0;
-  auto stop_taking = [&] {  // Under the pump's lock.
-    int level = interrupts != nullptr ? interrupts->load() : 0;
-    if (level > seen_interrupt) {
-      seen_interrupt = level;
-      observer->OnInterrupt(level);
-    }
-    return level >= 1 || writer.failed();  // Nothing more could be stored: stop spending calls.
-  };
-  auto give_up = [&] { return interrupts != nullptr && interrupts->load() >= 2; };
   Result<std::unique_ptr<FileByteSource>> source = FileByteSource::Open(dataset_path);
   if (!source.ok()) return source.status();
   std::unique_ptr<RowReader> reader = OpenReader(source->get(), dataset_path);
@@ -501,37 +483,23 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   for (const std::string& f : options.filters) filters.push_back(*ParseRowFilter(f));
   ItemFeed feed(reader.get(), *RowSelector::Create(filters, ctx.columns), options.sample > 0 ? &scan->sampled : nullptr,
                 options.limit, &ctx.variants, repeat, &done);
-  ItemPump<ItemFeed> pump(&feed, concurrency, stop_taking, [&](ItemFeed::Item item) {
-    auto task =
-        std::make_shared<ItemTask>(&ctx, item.variant, std::move(item.row), item.repeat, [&](const ItemRecord& record) {
-          pump.Finished([&] {
-            ++outcome.items;
-            if (!record.error.empty()) ++outcome.errors;
-            observer->OnItem(record);
-          });
-        });
+  RunDrive drive;
+  drive.store = store.get();
+  drive.writer = &writer;
+  drive.cpu = &cpu;
+  drive.observer = observer;
+  drive.interrupts = interrupts;
+  drive.run_id = run_id;
+  drive.command = "run";
+  drive.concurrency = concurrency;
+  RunOutcome outcome;
+  outcome.run_id = run_id;
+  return DriveItems(drive, &feed, outcome, [&](ItemFeed::Item item, std::function<void(const ItemRecord&)> item_done) {
+    auto task = std::make_shared<ItemTask>(&ctx, item.variant, std::move(item.row), item.repeat, std::move(item_done));
     // Rendering, the request, the cache lookup and handing the call to the provider happen here, on the thread
     // that freed the slot; everything after the model's reply runs on the CPU workers.
     task->Start();
   });
-  pump.Fill();
-  pump.Wait(give_up);
-  if (!give_up()) cpu.Wait();
-  bool interrupted = pump.stopped() || (interrupts != nullptr && interrupts->load() > 0);
-  if (give_up()) {
-    // Items still in flight are abandoned: they were never stored and a later --resume evaluates them.
-    s = writer.Flush();
-    Status marked = store->SetRunStatus(run_id, "interrupted", true);
-    std::fflush(nullptr);
-    std::_Exit(130);
-  }
-  s = writer.Flush();
-  if (!s.ok()) return StoreWriteFailure(store.get(), run_id, "run", s);
-  if (!pump.status().ok()) return pump.status();  // The dataset could not be read to its end.
-  outcome.status = interrupted ? "interrupted" : "completed";
-  s = store->SetRunStatus(run_id, outcome.status, true);
-  if (!s.ok()) return s;
-  return outcome;
 }
 
 }  // namespace llmeval
