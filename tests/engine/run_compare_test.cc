@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "testing/store_records.h"
 #include "testing/test_util.h"
 
 namespace llmeval {
@@ -28,18 +29,8 @@ class RunCompareTest : public ::testing::Test {
 
   // A run with one variant; returns {run id, variant id}.
   std::pair<int64_t, int64_t> CreateRun(const std::string& prompt) {
-    RunRecord run;
-    run.experiment = "exp";
-    Result<int64_t> run_id = store_->CreateRun(run);
-    EXPECT_TRUE(run_id.ok());
-    VariantRecord v;
-    v.run_id = *run_id;
-    v.prompt_name = prompt;
-    v.prompt_version = 1;
-    v.model = "sim";
-    Result<int64_t> variant_id = store_->AddVariant(v);
-    EXPECT_TRUE(variant_id.ok());
-    return {*run_id, *variant_id};
+    int64_t run = testing::AddTestRun(store_.get());
+    return {run, testing::AddTestVariant(store_.get(), run, prompt)};
   }
 
   testing::ScratchDir dir_;

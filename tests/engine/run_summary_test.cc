@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "testing/sorted_percentile.h"
+#include "testing/store_records.h"
 #include "testing/test_util.h"
 
 namespace llmeval {
@@ -25,24 +26,10 @@ class RunSummaryTest : public ::testing::Test {
     Result<std::unique_ptr<Store>> store = Store::Open(dir_.Path("store.db"));
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
-    RunRecord run;
-    run.experiment = "exp";
-    run.dataset_path = "q.csv";
-    Result<int64_t> id = store_->CreateRun(run);
-    ASSERT_TRUE(id.ok()) << id.status().message();
-    run_ = *id;
+    run_ = testing::AddTestRun(store_.get());
   }
 
-  int64_t AddVariant(const std::string& prompt) {
-    VariantRecord v;
-    v.run_id = run_;
-    v.prompt_name = prompt;
-    v.prompt_version = 1;
-    v.model = "sim";
-    Result<int64_t> id = store_->AddVariant(v);
-    EXPECT_TRUE(id.ok()) << id.status().message();
-    return id.ok() ? *id : 0;
-  }
+  int64_t AddVariant(const std::string& prompt) { return testing::AddTestVariant(store_.get(), run_, prompt); }
 
   static ItemRecord Item(int64_t run, int64_t variant, int64_t row, double latency_ms, bool from_cache = false,
                          const std::string& error = "") {

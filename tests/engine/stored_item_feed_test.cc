@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/span_rows.h"
+#include "testing/store_records.h"
 #include "testing/test_util.h"
 #include "tracing/semconv.h"
 
@@ -38,23 +39,9 @@ class StoredItemFeedTest : public ::testing::Test {
     }
   }
 
-  int64_t CreateRun() {
-    RunRecord run;
-    run.experiment = "exp";
-    Result<int64_t> id = store_->CreateRun(run);
-    EXPECT_TRUE(id.ok()) << id.status().message();
-    return id.ok() ? *id : 0;
-  }
-
+  int64_t CreateRun() { return testing::AddTestRun(store_.get()); }
   int64_t AddVariant(int64_t run, const std::string& prompt) {
-    VariantRecord v;
-    v.run_id = run;
-    v.prompt_name = prompt;
-    v.prompt_version = 1;
-    v.model = "sim";
-    Result<int64_t> id = store_->AddVariant(v);
-    EXPECT_TRUE(id.ok()) << id.status().message();
-    return id.ok() ? *id : 0;
+    return testing::AddTestVariant(store_.get(), run, prompt);
   }
 
   // Rows 0..rows-1 with `repeats` repeats for both source variants, written in a scrambled order.
