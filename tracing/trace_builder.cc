@@ -1,5 +1,6 @@
 #include "tracing/trace_builder.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "tracing/semconv.h"
@@ -16,7 +17,11 @@ TraceBuilder::TraceBuilder(Clock* clock, IdGenerator* ids)
     : TraceBuilder(clock, ids, ids->NewTraceId(clock->NowUnixNanos() / 1000000)) {}
 
 TraceBuilder::TraceBuilder(Clock* clock, IdGenerator* ids, TraceId trace_id)
-    : clock_(clock), ids_(ids), trace_id_(trace_id) {}
+    : clock_(clock),
+      ids_(ids),
+      trace_id_(trace_id),
+      anchor_unix_(clock->NowUnixNanos()),
+      anchor_mono_(clock->NowMonotonicNanos()) {}
 
 Span* TraceBuilder::Lookup(SpanHandle span) {
   if (finished_ || !span.valid() || span.index >= spans_.size()) return nullptr;
@@ -24,9 +29,9 @@ Span* TraceBuilder::Lookup(SpanHandle span) {
 }
 
 SpanHandle TraceBuilder::StartSpan(std::string name, SpanKind kind, SpanHandle parent) {
-  // Read the clocks and draw the id before taking the lock: they need no protection of ours.
-  const int64_t now_unix = clock_->NowUnixNanos();
+  // Read the clock and draw the id before taking the lock: they need no protection of ours.
   const int64_t now_mono = clock_->NowMonotonicNanos();
+  const int64_t now_unix = UnixAt(now_mono);
   const SpanId id = ids_->NewSpanId();
 
   std::lock_guard<std::mutex> lock(mu_);
@@ -35,7 +40,6 @@ SpanHandle TraceBuilder::StartSpan(std::string name, SpanKind kind, SpanHandle p
   SpanId parent_id;
   if (parent.valid() && parent.index < spans_.size()) parent_id = spans_[parent.index].span.span_id;
   Recording& recording = spans_.emplace_back();
-  recording.start_mono = now_mono;
   Span& span = recording.span;
   span.trace_id = trace_id_;
   span.span_id = id;
@@ -68,7 +72,7 @@ void TraceBuilder::AddEvent(SpanHandle span, std::string name, Attributes attrib
   if (s == nullptr) return;
   SpanEvent& event = s->events.emplace_back();
   event.name = std::move(name);
-  event.time_unix_nanos = s->start_unix_nanos + (now_mono - spans_[span.index].start_mono);
+  event.time_unix_nanos = std::max(UnixAt(now_mono), s->start_unix_nanos);
   event.attributes = std::move(attributes);
 }
 
@@ -77,8 +81,7 @@ void TraceBuilder::EndLocked(uint32_t index, int64_t now_mono, SpanStatus status
   if (!recording.open) return;
   recording.open = false;
   Span& span = recording.span;
-  const int64_t elapsed = now_mono - recording.start_mono;
-  span.end_unix_nanos = span.start_unix_nanos + (elapsed > 0 ? elapsed : 0);
+  span.end_unix_nanos = std::max(UnixAt(now_mono), span.start_unix_nanos);
   span.status = status;
   span.status_message = std::move(message);
 }

@@ -8,8 +8,10 @@
 //   trace.End(item);
 //   std::vector<Span> spans = trace.Finish();
 //
-// Times: a span's start is the wall clock (unix nanoseconds) when it starts; its end and its events are that start
-// plus the monotonic time elapsed since, so durations never suffer from wall-clock jumps and end >= start always.
+// Times: the builder reads the wall clock (unix nanoseconds) once, when it is made, together with the monotonic clock;
+// every start, end and event of the trace is that wall time plus the monotonic time elapsed since. So durations never
+// suffer from wall-clock jumps, end >= start always, and a span that ends before its parent (as children do) never
+// shows an end after its parent's, however the two clocks drift or the thread is paused between two readings.
 //
 // Thread-safety: every method is safe to call from several threads at once (one mutex per builder); tool calls and
 // judges may record their spans concurrently. Recording is cheap (a few hundred nanoseconds per span).
@@ -72,13 +74,17 @@ class TraceBuilder {
   Span* Lookup(SpanHandle span);
   void EndLocked(uint32_t index, int64_t now_mono, SpanStatus status, std::string message);
 
+  // The trace's wall time at monotonic reading `mono`.
+  int64_t UnixAt(int64_t mono) const { return anchor_unix_ + (mono - anchor_mono_); }
+
   Clock* const clock_;
   IdGenerator* const ids_;
   const TraceId trace_id_;
+  const int64_t anchor_unix_;  // Wall and monotonic time read together when the builder was made.
+  const int64_t anchor_mono_;
 
   struct Recording {
     Span span;
-    int64_t start_mono = 0;  // Monotonic reading at the span's start.
     bool open = true;
   };
 

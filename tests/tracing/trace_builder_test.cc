@@ -94,6 +94,40 @@ TEST(TraceBuilderTest, DurationsComeFromTheMonotonicClock) {
   EXPECT_EQ(spans[0].DurationNanos(), 7 * kMs);
 }
 
+TEST(TraceBuilderTest, ChildrenStayInsideTheirParentWhateverTheWallClockDoes) {
+  // The wall clock steps back and forth between spans (NTP, or a thread paused between reading the two clocks): a
+  // child that ends before its parent must still end no later, and start no earlier, than its parent.
+  class DriftingClock : public Clock {
+   public:
+    int64_t NowUnixNanos() override { return wall; }
+    int64_t NowMonotonicNanos() override { return mono; }
+    int64_t wall = 2'000'000'000'000'000'000;
+    int64_t mono = 50;
+  } clock;
+  IdGenerator ids(4);
+  TraceBuilder trace(&clock, &ids);
+  SpanHandle root = trace.StartSpan("root", SpanKind::kInternal);
+  clock.mono += 1000;
+  clock.wall -= 7000;  // Wall time behind: a naive child start would precede its parent's.
+  SpanHandle child = trace.StartSpan("child", SpanKind::kInternal, root);
+  clock.wall += 20000;
+  clock.mono += 5000;
+  trace.AddEvent(child, "retry");
+  trace.End(child);
+  clock.mono += 1;
+  trace.End(root);
+  std::vector<Span> spans = trace.Finish();
+  ASSERT_EQ(spans.size(), 2u);
+  const Span& r = spans[0];
+  const Span& c = spans[1];
+  EXPECT_EQ(r.start_unix_nanos, 2'000'000'000'000'000'000);
+  EXPECT_EQ(c.start_unix_nanos, r.start_unix_nanos + 1000);
+  EXPECT_EQ(c.DurationNanos(), 5000);
+  EXPECT_EQ(r.end_unix_nanos, c.end_unix_nanos + 1);
+  ASSERT_EQ(c.events.size(), 1u);
+  EXPECT_EQ(c.events[0].time_unix_nanos, c.end_unix_nanos);
+}
+
 TEST(TraceBuilderTest, OpenSpansAreClosedAsErrorsOnFinish) {
   FakeClock clock;
   IdGenerator ids(3);
