@@ -211,7 +211,8 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
       event.push_back({semconv::kHttpResponseStatusCode, static_cast<int64_t>(a.http_status)});
       event.push_back({semconv::kLlmevalWaitMs, result.attempts[i].wait_before_nanos / 1000000});
       if (!a.error.empty()) event.push_back({semconv::kErrorType, a.error});
-      trace_.AddEvent(span, semconv::kEventRetry, std::move(event));
+      // At the end of the failed attempt, when the retry was decided, not when the whole call came back.
+      trace_.AddEventAt(span, a.start_unix_nanos + a.duration_nanos, semconv::kEventRetry, std::move(event));
     }
     if (!result.attempts.empty()) {
       trace_.SetAttribute(span, semconv::kLlmevalRetryCount, static_cast<int64_t>(result.attempts.size() - 1));

@@ -66,13 +66,18 @@ void TraceBuilder::SetAttributes(SpanHandle span, Attributes attributes) {
 }
 
 void TraceBuilder::AddEvent(SpanHandle span, std::string name, Attributes attributes) {
-  const int64_t now_mono = clock_->NowMonotonicNanos();
+  const int64_t now_unix = UnixAt(clock_->NowMonotonicNanos());
+  AddEventAt(span, now_unix, std::move(name), std::move(attributes));
+}
+
+void TraceBuilder::AddEventAt(SpanHandle span, int64_t unix_nanos, std::string name, Attributes attributes) {
+  const int64_t now_unix = UnixAt(clock_->NowMonotonicNanos());
   std::lock_guard<std::mutex> lock(mu_);
   Span* s = Lookup(span);
   if (s == nullptr) return;
   SpanEvent& event = s->events.emplace_back();
   event.name = std::move(name);
-  event.time_unix_nanos = std::max(UnixAt(now_mono), s->start_unix_nanos);
+  event.time_unix_nanos = std::clamp(unix_nanos, s->start_unix_nanos, std::max(now_unix, s->start_unix_nanos));
   event.attributes = std::move(attributes);
 }
 

@@ -57,6 +57,9 @@ class TraceBuilder {
   void SetAttributes(SpanHandle span, Attributes attributes);
   // Adds an event stamped now (a retry, a rate-limit wait, an evaluation result).
   void AddEvent(SpanHandle span, std::string name, Attributes attributes = {});
+  // Adds an event that happened at wall time `unix_nanos` (a retried attempt that failed earlier), placed within the
+  // span: no earlier than its start, no later than now.
+  void AddEventAt(SpanHandle span, int64_t unix_nanos, std::string name, Attributes attributes = {});
 
   // Ends the span now with the given status.
   void End(SpanHandle span, SpanStatus status = SpanStatus::kUnset, std::string status_message = "");

@@ -288,6 +288,46 @@ TEST(CliHttp, AProviderFailingThirtyPercentOfCallsLeavesEveryItemAnsweredOrError
   EXPECT_THAT(r.out, HasSubstr("items 36"));
 }
 
+TEST(CliHttp, RetryEventsAreStampedWhenTheFailedAttemptEndedNotWhenTheCallReturned) {
+  SimServerProcess server({"--faults", "500=50%", "--seed", "3"});
+  CliProject project;
+  project.Write("llmeval.yaml",
+                "dataset: questions.csv\nprompt: basic\nmodel: flaky:sim\nconcurrency: 4\n"
+                "providers:\n  flaky:\n    base_url: http://127.0.0.1:" +
+                    server.port() +
+                    "/v1\n    max_attempts: 3\n"
+                    "scorers:\n  - {name: enough_words, type: word_count, min: 10}\n");
+  CommandResult r = project.Run({"run", "--quiet", "--no-cache", "--limit", "8"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CommandResult exported = project.Run({"traces", "export", "--run", "1", "--format", "otlp-json"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::document_stream docs;
+  ASSERT_EQ(parser.parse_many(exported.out).get(docs), simdjson::SUCCESS);
+  int retries = 0;
+  for (auto doc : docs) {
+    for (auto rs : doc["resourceSpans"].get_array()) {
+      for (auto ss : rs["scopeSpans"].get_array()) {
+        for (auto span : ss["spans"].get_array()) {
+          const int64_t start = std::stoll(std::string(span["startTimeUnixNano"].get_string().value()));
+          const int64_t end = std::stoll(std::string(span["endTimeUnixNano"].get_string().value()));
+          simdjson::dom::array events;
+          if (span["events"].get(events) != simdjson::SUCCESS) continue;
+          for (auto event : events) {
+            if (std::string_view(event["name"].get_string().value()) != "llmeval.retry") continue;
+            ++retries;
+            const int64_t at = std::stoll(std::string(event["timeUnixNano"].get_string().value()));
+            EXPECT_GE(at, start);
+            // The backoff before the next attempt (at least 375 ms) lies between the event and the span's end.
+            EXPECT_LE(at, end - 300'000'000) << "retry stamped " << (end - at) / 1000000 << " ms before the end";
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(retries, 0) << "no call was retried; pick another --seed";
+}
+
 TEST(CliHttp, APlantedApiKeyIsWrittenNowhere) {
   const std::string key = "sk-planted-SECRET-0123456789abcdef";
   SimServerProcess server({"--faults", "429=20%,500=10%"});

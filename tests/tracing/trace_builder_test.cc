@@ -128,6 +128,26 @@ TEST(TraceBuilderTest, ChildrenStayInsideTheirParentWhateverTheWallClockDoes) {
   EXPECT_EQ(c.events[0].time_unix_nanos, c.end_unix_nanos);
 }
 
+TEST(TraceBuilderTest, EventsAtAGivenTimeStayWithinTheSpan) {
+  FakeClock clock;
+  IdGenerator ids(5);
+  TraceBuilder trace(&clock, &ids);
+  SpanHandle span = trace.StartSpan("chat", SpanKind::kClient);
+  const int64_t start = clock.NowUnixNanos();
+  clock.Advance(10 * kMs);
+  trace.AddEventAt(span, start + 4 * kMs, "retry");  // When the failed attempt ended.
+  trace.AddEventAt(span, start - 1 * kMs, "early");  // Before the span: moved to its start.
+  trace.AddEventAt(span, start + 60 * kMs, "late");  // After now: moved to now.
+  clock.Advance(5 * kMs);
+  trace.End(span);
+  std::vector<Span> spans = trace.Finish();
+  ASSERT_EQ(spans.size(), 1u);
+  ASSERT_EQ(spans[0].events.size(), 3u);
+  EXPECT_EQ(spans[0].events[0].time_unix_nanos, start + 4 * kMs);
+  EXPECT_EQ(spans[0].events[1].time_unix_nanos, start);
+  EXPECT_EQ(spans[0].events[2].time_unix_nanos, start + 10 * kMs);
+}
+
 TEST(TraceBuilderTest, OpenSpansAreClosedAsErrorsOnFinish) {
   FakeClock clock;
   IdGenerator ids(3);
