@@ -22,6 +22,7 @@ std::string Percent(double v) { return Printf("%.0f%%", v * 100); }
 
 std::string FormatCost(const std::optional<double>& usd) {
   if (!usd.has_value()) return "unknown";
+  if (*usd == 0) return "$0";
   if (*usd < 0.01) return Printf("$%.5f", *usd);
   return Printf("$%.4f", *usd);
 }
@@ -52,7 +53,12 @@ std::string FormatRunSummary(const RunSummary& summary, bool color) {
                   static_cast<long long>(v.input_tokens), static_cast<long long>(v.output_tokens),
                   FormatCost(v.cost_usd).c_str(), static_cast<long long>(v.judge_input_tokens),
                   static_cast<long long>(v.judge_output_tokens), FormatCost(v.judge_cost_usd).c_str());
-    out += Printf("  latency p50 %.1f ms   p95 %.1f ms   (cache hits excluded)\n", v.latency_p50_ms, v.latency_p95_ms);
+    if (v.latency_measured > 0) {
+      out +=
+          Printf("  latency p50 %.1f ms   p95 %.1f ms   (cache hits excluded)\n", v.latency_p50_ms, v.latency_p95_ms);
+    } else {
+      out += "  latency not measured   (no item was answered by a model call: cache hits and errors are excluded)\n";
+    }
     if (v.scorers.empty()) continue;
     out += Printf("  %-30s %6s %6s %6s %6s  %-6s %-17s\n", "scorer", "pass", "fail", "error", "skip", "rate",
                   "95% interval");

@@ -456,8 +456,14 @@ Result<std::string> RunJson(Store* store, int64_t run_id) {
     w.Field("output_tokens", vs.output_tokens);
     OptionalDouble(&w, "cost_usd", vs.cost_usd);
     OptionalDouble(&w, "judge_cost_usd", vs.judge_cost_usd);
-    Number(&w, "latency_p50_ms", vs.latency_p50_ms);
-    Number(&w, "latency_p95_ms", vs.latency_p95_ms);
+    // Null when no item's latency was measured (all cache hits or errors), not a latency of 0 ms.
+    std::optional<double> p50, p95;
+    if (vs.latency_measured > 0) {
+      p50 = vs.latency_p50_ms;
+      p95 = vs.latency_p95_ms;
+    }
+    OptionalDouble(&w, "latency_p50_ms", p50);
+    OptionalDouble(&w, "latency_p95_ms", p95);
     w.Field("tool_calls", vs.tool_calls);
     w.Key("scorers");
     w.BeginArray();

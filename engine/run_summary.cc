@@ -91,6 +91,7 @@ Status SummarizeInSnapshot(Store* store, int64_t run_id, const std::string& grou
       ++vs.cache_hits;
     } else if (item.error.empty()) {
       t.latency.Add(item.latency_ms);
+      ++vs.latency_measured;
     }
     vs.input_tokens += item.input_tokens;
     vs.output_tokens += item.output_tokens;
@@ -128,7 +129,8 @@ Status SummarizeInSnapshot(Store* store, int64_t run_id, const std::string& grou
     for (const ItemRecord& item : t.labelled) labelled.push_back(&item);
     vs.human_agreement = ComputeHumanAgreement(labelled, human_columns);
     UsageTotals judge = t.aggregator->judge_usage();
-    vs.judge_cost_usd = judge.cost_usd;
+    // No judge call costs nothing: $0, not an unknown price.
+    vs.judge_cost_usd = judge.calls == 0 ? std::optional<double>(0.0) : judge.cost_usd;
     vs.judge_input_tokens = judge.input_tokens;
     vs.judge_output_tokens = judge.output_tokens;
     summary.variants.push_back(std::move(vs));

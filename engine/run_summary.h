@@ -26,7 +26,8 @@ struct VariantSummary {
   std::optional<double> judge_cost_usd;
   int64_t judge_input_tokens = 0;
   int64_t judge_output_tokens = 0;
-  double latency_p50_ms = 0;
+  int64_t latency_measured = 0;  // Items whose latency counts: answered by a model call, not the cache, no error.
+  double latency_p50_ms = 0;     // Of the measured items; 0 when none was measured (latency_measured == 0).
   double latency_p95_ms = 0;
   int64_t tool_calls = 0;
   std::vector<ScorerSummary> scorers;

@@ -89,10 +89,22 @@ TEST(CliRun, EvaluatesEveryRowAndStoresAnswersAssessmentsAndTraces) {
 
 TEST(CliRun, RerunIsAnsweredFromTheCacheAndNoCacheBypassesIt) {
   CliProject project;
-  ASSERT_EQ(project.Run({"run", "--quiet"}).exit_code, 0);
+  CommandResult first = project.Run({"run", "--quiet"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("latency p50"));
   CommandResult again = project.Run({"run", "--quiet"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr("cache hits 12"));
+  // Every answer came from the cache: no latency was measured, which is not a latency of 0 ms.
+  EXPECT_THAT(again.out, HasSubstr("latency not measured"));
+  EXPECT_THAT(again.out, Not(HasSubstr("p50 0.0 ms")));
+  CommandResult report = project.Run({"report", "2", "-o", "cached.html"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(ReadFile(project.Path("cached.html")), HasSubstr("\"latency_p50_ms\":null"));
+  // Without judges no judge call was made: that cost $0, it is not an unknown price.
+  CommandResult no_judges = project.Run({"run", "--quiet", "--scorers", "enough_words"});
+  ASSERT_EQ(no_judges.exit_code, 0) << no_judges.err;
+  EXPECT_THAT(no_judges.out, HasSubstr("judge cost $0\n"));
   CommandResult bypass = project.Run({"run", "--quiet", "--no-cache"});
   ASSERT_EQ(bypass.exit_code, 0) << bypass.err;
   EXPECT_THAT(bypass.out, HasSubstr("cache hits 0"));

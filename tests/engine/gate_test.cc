@@ -143,12 +143,22 @@ TEST(Gate, CostAndLatency) {
   cost.max_cost_usd = 1.0;
   GateRule latency;
   latency.max_p95_latency_ms = 100;
+  t.summary.latency_measured = 4;
   t.summary.latency_p95_ms = 250;
   Result<GateReport> report = EvaluateGate({cost, latency}, {t});
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->checks[0].passed);  // Unknown cost fails.
   EXPECT_THAT(report->checks[0].reason, HasSubstr("unknown"));
   EXPECT_FALSE(report->checks[1].passed);
+  EXPECT_THAT(report->checks[1].reason, HasSubstr("exceeds"));
+  // Every answer from the cache: no latency was measured, and an unmeasured latency does not pass as 0 ms.
+  t.summary.latency_measured = 0;
+  t.summary.latency_p95_ms = 0;
+  report = EvaluateGate({latency}, {t});
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->checks[0].passed);
+  EXPECT_EQ(report->checks[0].measured_text, "not measured");
+  EXPECT_THAT(report->checks[0].reason, HasSubstr("--no-cache"));
   t.summary.cost_usd = 0.25;
   t.summary.judge_cost_usd = 0.5;
   report = EvaluateGate({cost}, {t});
