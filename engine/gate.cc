@@ -124,9 +124,15 @@ GateCheck MaxDrop(const GateTarget& t, const GateRule& rule, const std::string& 
 GateCheck MaxCost(const GateTarget& t, const GateRule& rule) {
   GateCheck c = NewCheck(t, rule, "max_cost_usd", "", *rule.max_cost_usd);
   const VariantSummary& s = t.summary;
-  if (!s.cost_usd.has_value() && !s.judge_cost_usd.has_value()) {
+  // Either part unknown makes the total unknown: the known part alone would understate it. A run without judge
+  // calls has no judge cost to know.
+  bool judge_called = s.judge_input_tokens > 0 || s.judge_output_tokens > 0;
+  if (!s.cost_usd.has_value() || (judge_called && !s.judge_cost_usd.has_value())) {
     c.measured_text = "unknown";
-    c.reason = "the cost is unknown (no price for the model): add it under prices:";
+    c.reason =
+        !s.cost_usd.has_value()
+            ? "the application's cost is unknown (no price for model '" + s.variant.model + "'): add it under prices:"
+            : "the judge's cost is unknown (no price for the judge model): add it under prices:";
     return c;
   }
   double cost = s.cost_usd.value_or(0) + s.judge_cost_usd.value_or(0);

@@ -85,6 +85,19 @@ TEST(CliGate, ABaselineFileRoundTrips) {
   EXPECT_EQ(by_run.exit_code, 1) << by_run.out << by_run.err;
 }
 
+TEST(CliGate, AnUnpricedModelFailsMaxCost) {
+  CliProject project;
+  std::string config = ReadFile(project.Path("llmeval.yaml"));
+  size_t model = config.find("model: sim\n");
+  ASSERT_NE(model, std::string::npos);
+  project.Write("llmeval.yaml",
+                config.replace(model, 11, "model: sim-unpriced\n") + "gate:\n  rules:\n    - {max_cost_usd: 5.0}\n");
+  CommandResult gate = project.Run({"gate", "--quiet", "--limit", "3"});
+  EXPECT_EQ(gate.exit_code, 1) << gate.out << gate.err;
+  EXPECT_THAT(gate.out, ContainsRegex("FAIL +basic/1 x sim-unpriced +max_cost_usd"));
+  EXPECT_THAT(gate.out, HasSubstr("cost is unknown (no price for model 'sim-unpriced')"));
+}
+
 TEST(CliGate, BadConfigOrInputExitsTwo) {
   CliProject project;
   AddGate(project, "gate:\n  rules:\n    - {scorer: relevance, max_drip: 0.05}\n");

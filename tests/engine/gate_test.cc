@@ -166,6 +166,30 @@ TEST(Gate, CostAndLatency) {
   EXPECT_NEAR(*report->checks[0].measured, 0.75, 1e-12);
 }
 
+TEST(Gate, AnUnknownApplicationCostFailsEvenWhenTheJudgeCostIsKnown) {
+  GateTarget t = Target(4, 0, false);
+  t.summary.variant.model = "sim-unpriced";
+  t.summary.judge_cost_usd = 0.01;  // Only the judge has a price: its cost alone would understate the total.
+  t.summary.judge_input_tokens = 400;
+  GateRule cost;
+  cost.max_cost_usd = 1.0;
+  Result<GateReport> report = EvaluateGate({cost}, {t});
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->checks[0].passed);
+  EXPECT_FALSE(report->checks[0].measured.has_value());
+  EXPECT_THAT(report->checks[0].reason, HasSubstr("cost is unknown (no price for model 'sim-unpriced')"));
+  // A priced application with a judge that has no price is unknown too; without judge calls there is no judge cost.
+  t.summary.cost_usd = 0.2;
+  t.summary.judge_cost_usd.reset();
+  report = EvaluateGate({cost}, {t});
+  EXPECT_FALSE(report->checks[0].passed);
+  EXPECT_THAT(report->checks[0].reason, HasSubstr("judge's cost is unknown"));
+  t.summary.judge_input_tokens = 0;
+  report = EvaluateGate({cost}, {t});
+  EXPECT_TRUE(report->checks[0].passed);
+  EXPECT_NEAR(*report->checks[0].measured, 0.2, 1e-12);
+}
+
 TEST(Gate, BadRulesAreInvalidInput) {
   GateRule unknown;
   unknown.scorer = "nope";
