@@ -53,6 +53,8 @@ GateCheck MinPassRate(const GateTarget& t, const GateRule& rule, const ScorerSum
                " skipped): an unmeasured pass rate fails";
     return c;
   }
+  // Repeats of an item are one cluster: the interval is over effective counts (scorers/statistics.h).
+  if (s.design_effect > 1) counts += ", design effect " + Num(s.design_effect);
   double value = rule.on_lower_bound ? s.pass_rate_ci.low : s.pass_rate;
   c.measured = value;
   c.measured_text = rule.on_lower_bound ? Num(value) + " (rate " + Num(s.pass_rate) + ", " + counts + ")"

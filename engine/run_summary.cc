@@ -104,6 +104,7 @@ Status SummarizeInSnapshot(Store* store, int64_t run_id, const std::string& grou
     std::string group;
     if (!group_column.empty()) group = InputValue(item, group_column);
     bool has_human = false;
+    t.aggregator->BeginItem(item.row_index);  // Repeats of a row come one after another (items stream in row order).
     for (const AssessmentRow& row : item.assessments) {
       Assessment a = AssessmentFromRow(row);
       if (a.source == AssessmentSource::kHuman) {

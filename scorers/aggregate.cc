@@ -2,7 +2,16 @@
 
 namespace llmeval {
 
-void AssessmentAggregator::Tally::Add(const Assessment& a) {
+void AssessmentAggregator::Tally::Add(const Assessment& a, int64_t item) {
+  if (a.outcome == AssessmentOutcome::kPass || a.outcome == AssessmentOutcome::kFail) {
+    if (item != open_item) {
+      if (open_decided > 0) items.Add(open_passed, open_decided);
+      open_item = item;
+      open_passed = open_decided = 0;
+    }
+    open_passed += a.outcome == AssessmentOutcome::kPass ? 1 : 0;
+    open_decided += 1;
+  }
   switch (a.outcome) {
     case AssessmentOutcome::kPass:
       ++passed;
@@ -30,6 +39,12 @@ void AssessmentAggregator::Tally::Add(const Assessment& a) {
   }
 }
 
+ClusterTotals AssessmentAggregator::Tally::AllItems() const {
+  ClusterTotals all = items;
+  if (open_decided > 0) all.Add(open_passed, open_decided);
+  return all;
+}
+
 size_t AssessmentAggregator::ScorerIndex(const std::string& name) {
   auto it = scorer_index_.find(name);
   if (it != scorer_index_.end()) return it->second;
@@ -52,8 +67,9 @@ void AssessmentAggregator::Add(const Assessment& assessment, const std::map<std:
 
 void AssessmentAggregator::Add(const Assessment& assessment, std::string_view group_value) {
   size_t index = ScorerIndex(assessment.name);
-  overall_[index].Add(assessment);
-  if (!group_column_.empty()) by_group_[index][std::string(group_value)].Add(assessment);
+  int64_t item = item_ >= 0 ? item_ : next_unnamed_--;
+  overall_[index].Add(assessment, item);
+  if (!group_column_.empty()) by_group_[index][std::string(group_value)].Add(assessment, item);
 }
 
 void AssessmentAggregator::AddApplicationUsage(int64_t input_tokens, int64_t output_tokens,
@@ -78,7 +94,9 @@ ScorerSummary AssessmentAggregator::Summarize(const std::string& scorer, const s
   s.skipped = t.skipped;
   s.total = t.passed + t.failed + t.errored + t.skipped;
   if (s.decided() > 0) s.pass_rate = static_cast<double>(s.passed) / static_cast<double>(s.decided());
-  s.pass_rate_ci = WilsonInterval(s.passed, s.decided());
+  ClusteredRate rate = ClusteredWilsonInterval(s.passed, s.decided(), t.AllItems());
+  s.pass_rate_ci = rate.ci95;
+  s.design_effect = rate.design_effect;
   if (s.total > 0) s.error_rate = static_cast<double>(s.errored) / static_cast<double>(s.total);
   if (t.scores.count() > 0) s.score = t.scores.Estimate();
   s.judge_input_tokens = t.judge_input_tokens;

@@ -1,5 +1,6 @@
 // AssessmentAggregator: per-scorer summaries of a run's assessments: counts of passed/failed/errored/skipped, the pass
-// rate over DECIDED items (pass + fail; errors never count as failures) with its Wilson interval, the error rate over
+// rate over DECIDED items (pass + fail; errors never count as failures) with its Wilson interval (clustered by item
+// when items are repeated: see BeginItem), the error rate over
 // all items, the mean numeric score with its 95% interval, and the judge's tokens and cost kept apart from the
 // application's. Optionally broken down by the value of one dataset column (e.g. category).
 //
@@ -29,7 +30,8 @@ struct ScorerSummary {
   int64_t skipped = 0;
   int64_t decided() const { return passed + failed; }
   double pass_rate = 0;               // passed / decided; 0 when nothing was decided.
-  Interval pass_rate_ci{0, 1};        // Wilson 95%.
+  Interval pass_rate_ci{0, 1};        // Wilson 95%, over effective counts when repeats are clustered.
+  double design_effect = 1;           // Of the repeats of an item; 1 without repeats.
   double error_rate = 0;              // errored / total.
   std::optional<MeanEstimate> score;  // Over the assessments that carry a score; absent when none does.
   int64_t judge_input_tokens = 0;
@@ -51,6 +53,11 @@ class AssessmentAggregator {
   explicit AssessmentAggregator(std::string group_column = "") : group_column_(std::move(group_column)) {}
 
   const std::string& group_column() const { return group_column_; }
+
+  // The assessments added from now on belong to dataset item `item` (e.g. its row index) until the next call. The
+  // repeats of one item must be added one after another: their outcomes are correlated, so the pass rate's interval
+  // treats each item's repeats as one cluster. Without calls every assessment is its own item.
+  void BeginItem(int64_t item) { item_ = item; }
 
   // Adds one assessment of one item; `variables` are the item's dataset columns (for the breakdown).
   void Add(const Assessment& assessment, const std::map<std::string, std::string>& variables);
@@ -75,12 +82,19 @@ class AssessmentAggregator {
     RunningMean scores;  // Constant memory, however many items.
     int64_t judge_input_tokens = 0, judge_output_tokens = 0, judge_samples = 0, judge_samples_without_cost = 0;
     std::optional<double> judge_cost_usd;
-    void Add(const Assessment& a);
+    // The decided outcomes per item: the items closed so far and the open one.
+    ClusterTotals items;
+    int64_t open_item = -1;
+    double open_passed = 0, open_decided = 0;
+    void Add(const Assessment& a, int64_t item);
+    ClusterTotals AllItems() const;
   };
   static ScorerSummary Summarize(const std::string& scorer, const std::string& group, const Tally& tally);
   size_t ScorerIndex(const std::string& name);
 
   std::string group_column_;
+  int64_t item_ = -1;                 // Set by BeginItem; -1: each assessment is its own item.
+  int64_t next_unnamed_ = -2;         // Item ids for assessments added without BeginItem (never >= 0).
   std::vector<std::string> scorers_;  // First-seen order.
   std::map<std::string, size_t> scorer_index_;
   std::vector<Tally> overall_;                          // By scorer index.

@@ -6,16 +6,6 @@
 
 namespace llmeval {
 
-Interval WilsonIntervalReal(double successes, double trials, double z) {
-  if (trials <= 0) return {0, 1};
-  double p = std::clamp(successes / trials, 0.0, 1.0);
-  double z2 = z * z;
-  double denominator = 1 + z2 / trials;
-  double center = (p + z2 / (2 * trials)) / denominator;
-  double half = z * std::sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator;
-  return {std::max(0.0, center - half), std::min(1.0, center + half)};
-}
-
 PairedDifference NewcombePairedDifference(const PairedTable& t, double z) {
   PairedDifference r;
   r.n = t.n();

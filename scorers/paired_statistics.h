@@ -36,9 +36,6 @@ struct PairedDifference {
   double design_effect = 1;   // 1 without repeats.
 };
 
-// The Wilson interval for a possibly non-integer count (effective samples). [0, 1] when trials <= 0.
-Interval WilsonIntervalReal(double successes, double trials, double z = kZ95);
-
 // Newcombe's method 10 for candidate - baseline on a paired table. An empty table gives estimate 0, [-1, 1].
 PairedDifference NewcombePairedDifference(const PairedTable& table, double z = kZ95);
 

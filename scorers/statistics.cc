@@ -22,6 +22,49 @@ Interval WilsonInterval(int64_t successes, int64_t trials, double z) {
   return interval;
 }
 
+Interval WilsonIntervalReal(double successes, double trials, double z) {
+  if (trials <= 0) return {0, 1};
+  double p = std::clamp(successes / trials, 0.0, 1.0);
+  double z2 = z * z;
+  double denominator = 1 + z2 / trials;
+  double center = (p + z2 / (2 * trials)) / denominator;
+  double half = z * std::sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator;
+  return {std::max(0.0, center - half), std::min(1.0, center + half)};
+}
+
+void ClusterTotals::Add(double sum, double count) {
+  clusters_ += 1;
+  observations_ += count;
+  sum_sq_ += sum * sum;
+  sum_count_ += sum * count;
+  count_sq_ += count * count;
+}
+
+double ClusterTotals::ResidualSquares(double mean) const {
+  return std::max(0.0, sum_sq_ - 2 * mean * sum_count_ + mean * mean * count_sq_);
+}
+
+double DesignEffect(const ClusterTotals& clusters, double mean, double iid_variance) {
+  const double n = clusters.observations(), m = clusters.clusters();
+  if (n <= 0 || m >= n) return 1;  // No cluster has repeats.
+  if (iid_variance <= 0 || m <= 1) return n / m;
+  double cluster_variance = clusters.ResidualSquares(mean) / (n * n) * m / (m - 1);
+  return std::max(1.0, cluster_variance / iid_variance);
+}
+
+ClusteredRate ClusteredWilsonInterval(int64_t successes, int64_t trials, const ClusterTotals& clusters, double z) {
+  ClusteredRate r;
+  if (trials <= 0 || clusters.clusters() >= static_cast<double>(trials)) {
+    r.ci95 = WilsonInterval(successes, trials, z);
+    return r;
+  }
+  const double n = static_cast<double>(trials);
+  const double p = static_cast<double>(successes) / n;
+  r.design_effect = DesignEffect(clusters, p, p * (1 - p) / n);
+  r.ci95 = WilsonIntervalReal(static_cast<double>(successes) / r.design_effect, n / r.design_effect, z);
+  return r;
+}
+
 double StudentT975(int64_t df) {
   static constexpr double kTable[] = {12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
                                       2.2010,  2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,

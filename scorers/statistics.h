@@ -24,6 +24,41 @@ struct Interval {
 // REQUIRES: 0 <= successes <= trials.
 Interval WilsonInterval(int64_t successes, int64_t trials, double z = kZ95);
 
+// The Wilson interval for a possibly non-integer count (effective samples). [0, 1] when trials <= 0.
+Interval WilsonIntervalReal(double successes, double trials, double z = kZ95);
+
+// Per-cluster totals of a clustered sample (the repeats of one dataset item are a cluster), accumulated one cluster
+// at a time in constant memory.
+class ClusterTotals {
+ public:
+  // One cluster: the sum of its observations' values and how many observations it has.
+  void Add(double sum, double count);
+  double clusters() const { return clusters_; }
+  double observations() const { return observations_; }
+  // The sum over clusters of (sum - mean * count)^2: the between-cluster scatter around `mean`.
+  double ResidualSquares(double mean) const;
+
+ private:
+  double clusters_ = 0, observations_ = 0;
+  double sum_sq_ = 0, sum_count_ = 0, count_sq_ = 0;  // Sums of sum^2, sum*count and count^2.
+};
+
+// The design effect of a mean over clustered observations (Kish 1965): the cluster-robust (Liang-Zeger sandwich,
+// m/(m-1) small-sample factor) variance of `mean` over `iid_variance`, its variance were the observations
+// independent. At least 1; the mean cluster size when `iid_variance` is 0 or there is one cluster (nothing to
+// estimate the between-cluster variance from); 1 when no cluster has more than one observation.
+double DesignEffect(const ClusterTotals& clusters, double mean, double iid_variance);
+
+// The Wilson interval of a pass rate whose `trials` observations fall into `clusters` (repeats of items): the design
+// effect shrinks the counts to effective counts before the interval is computed (Rao & Scott 1992), so identical
+// repeats count about once per item. Equals WilsonInterval when no cluster has more than one observation.
+struct ClusteredRate {
+  Interval ci95{0, 1};
+  double design_effect = 1;
+};
+ClusteredRate ClusteredWilsonInterval(int64_t successes, int64_t trials, const ClusterTotals& clusters,
+                                      double z = kZ95);
+
 struct MeanEstimate {
   int64_t n = 0;
   double mean = 0;

@@ -98,6 +98,23 @@ TEST(CliGate, AnUnpricedModelFailsMaxCost) {
   EXPECT_THAT(gate.out, HasSubstr("cost is unknown (no price for model 'sim-unpriced')"));
 }
 
+TEST(CliGate, RepeatingADeterministicAnswerDoesNotEarnAPassRateLowerBound) {
+  // The sim answers every repeat alike: 12 items x 6 repeats are 12 observations, not 72. The lower bound of 12/12 is
+  // 0.76 (fails 0.8); counted as 72/72 it would be 0.95 and pass.
+  CliProject project;
+  AddGate(project, "gate:\n  rules:\n    - {scorer: enough_words, min_pass_rate: 0.8, on: lower_bound}\n");
+  CommandResult once = project.Run({"gate", "--quiet", "--repeat", "1"});
+  EXPECT_EQ(once.exit_code, 1) << once.out << once.err;
+  EXPECT_THAT(once.out, HasSubstr("0.76 (rate 1.00, 12/12)"));
+  CommandResult six = project.Run({"gate", "--quiet", "--repeat", "6"});
+  EXPECT_EQ(six.exit_code, 1) << six.out << six.err;
+  EXPECT_THAT(six.out, HasSubstr("0.76 (rate 1.00, 72/72, design effect 6.00)"));
+  // `runs show` reports the same clustered interval.
+  CommandResult show = project.Run({"runs", "show", "2"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, ContainsRegex("enough_words .*\\[76%, 100%\\]"));
+}
+
 TEST(CliGate, BadConfigOrInputExitsTwo) {
   CliProject project;
   AddGate(project, "gate:\n  rules:\n    - {scorer: relevance, max_drip: 0.05}\n");

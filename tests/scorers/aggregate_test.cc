@@ -59,6 +59,30 @@ TEST(Aggregate, NothingDecided) {
   EXPECT_EQ(s.error_rate, 1);
 }
 
+TEST(Aggregate, RepeatsOfAnItemAreOneClusterInThePassRateInterval) {
+  // 10 items x 2 identical repeats, 9 items pass: the interval is about 9/10's, not 18/20's.
+  AssessmentAggregator clustered, unclustered;
+  for (int item = 0; item < 10; ++item) {
+    for (int repeat = 0; repeat < 2; ++repeat) {
+      Assessment a = Make("check", item < 9 ? AssessmentOutcome::kPass : AssessmentOutcome::kFail);
+      clustered.BeginItem(item);
+      clustered.Add(a);
+      clustered.Add(Make("other", AssessmentOutcome::kError));  // Undecided: not in any cluster.
+      unclustered.Add(a);
+    }
+  }
+  ScorerSummary s = clustered.Overall()[0];
+  EXPECT_EQ(s.decided(), 20);
+  EXPECT_DOUBLE_EQ(s.pass_rate, 0.9);
+  EXPECT_NEAR(s.design_effect, 2 * 10.0 / 9.0, 1e-9);
+  EXPECT_NEAR(s.pass_rate_ci.low, WilsonIntervalReal(8.1, 9).low, 1e-9);
+  EXPECT_LT(s.pass_rate_ci.low, WilsonInterval(9, 10).low);
+  // Without item boundaries every assessment is its own item: the plain Wilson interval of 18/20.
+  ScorerSummary plain = unclustered.Overall()[0];
+  EXPECT_EQ(plain.design_effect, 1);
+  EXPECT_EQ(plain.pass_rate_ci.low, WilsonInterval(18, 20).low);
+}
+
 TEST(Aggregate, MeanScoreOverScoredDecidedItems) {
   AssessmentAggregator agg;
   agg.Add(Make("words", AssessmentOutcome::kPass, 10));

@@ -23,6 +23,47 @@ INSTANTIATE_TEST_SUITE_P(Reference, WilsonKnownValues,
                                            WilsonCase{8, 10, 0.4902, 0.9433}, WilsonCase{50, 100, 0.4038, 0.5962},
                                            WilsonCase{1, 1, 0.2065, 1.0}, WilsonCase{0, 0, 0.0, 1.0}));
 
+// k items, each repeated `repeats` times with the same outcome; the first `passing` items pass.
+ClusterTotals IdenticalRepeats(int k, int passing, int repeats) {
+  ClusterTotals c;
+  for (int i = 0; i < k; ++i) c.Add(i < passing ? repeats : 0, repeats);
+  return c;
+}
+
+TEST(ClusteredWilson, WithoutRepeatsItIsTheWilsonInterval) {
+  ClusteredRate r = ClusteredWilsonInterval(11, 12, IdenticalRepeats(12, 11, 1));
+  EXPECT_EQ(r.design_effect, 1);
+  EXPECT_EQ(r.ci95.low, WilsonInterval(11, 12).low);
+  EXPECT_EQ(r.ci95.high, WilsonInterval(11, 12).high);
+}
+
+TEST(ClusteredWilson, IdenticalRepeatsDoNotNarrowTheInterval) {
+  // 11 of 12 items pass on every repeat. Counted as 66/72 independent trials the lower bound would be 0.83; the
+  // repeats say nothing new, so it stays near 11/12's 0.65 however many there are.
+  ClusteredRate three = ClusteredWilsonInterval(33, 36, IdenticalRepeats(12, 11, 3));
+  ClusteredRate six = ClusteredWilsonInterval(66, 72, IdenticalRepeats(12, 11, 6));
+  // Design effect r * k / (k - 1) (the m/(m-1) factor): 11 effective observations.
+  EXPECT_NEAR(three.design_effect, 3 * 12.0 / 11.0, 1e-9);
+  EXPECT_NEAR(six.design_effect, 6 * 12.0 / 11.0, 1e-9);
+  EXPECT_NEAR(six.ci95.low, WilsonIntervalReal(11 * 11.0 / 12.0, 11).low, 1e-9);
+  EXPECT_NEAR(six.ci95.low, three.ci95.low, 1e-9);
+  EXPECT_NEAR(six.ci95.low, 0.6316, 1e-4);
+  EXPECT_LT(six.ci95.low, WilsonInterval(11, 12).low);
+  // Every item passing: the design effect is the cluster size, so 12 x 6 passes count as 12.
+  ClusteredRate all = ClusteredWilsonInterval(72, 72, IdenticalRepeats(12, 12, 6));
+  EXPECT_NEAR(all.design_effect, 6, 1e-12);
+  EXPECT_NEAR(all.ci95.low, WilsonInterval(12, 12).low, 1e-9);
+}
+
+TEST(ClusteredWilson, RepeatsThatDisagreeWithinItemsAddInformation) {
+  // Each of 10 items passes 2 of 3 repeats: no between-item variance, so the 30 repeats are as good as independent.
+  ClusterTotals c;
+  for (int i = 0; i < 10; ++i) c.Add(2, 3);
+  ClusteredRate r = ClusteredWilsonInterval(20, 30, c);
+  EXPECT_EQ(r.design_effect, 1);
+  EXPECT_NEAR(r.ci95.low, WilsonInterval(20, 30).low, 1e-9);
+}
+
 TEST(StudentT, TableAndExpansion) {
   EXPECT_NEAR(StudentT975(1), 12.7062, 1e-4);
   EXPECT_NEAR(StudentT975(9), 2.2622, 1e-4);
