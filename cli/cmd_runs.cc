@@ -125,7 +125,8 @@ int Export(Store* store, int64_t run_id, const std::string& format, const std::s
     if (format == "csv") {
       Status names = store->ForEachItem(run_id, false, [&](const ItemRecord& item) {
         for (const AssessmentRow& a : item.assessments) {
-          if (std::find(scorers.begin(), scorers.end(), a.name) == scorers.end()) scorers.push_back(a.name);
+          std::string name = a.ResultName();  // Human verdicts get their own column.
+          if (std::find(scorers.begin(), scorers.end(), name) == scorers.end()) scorers.push_back(name);
         }
       });
       if (!names.ok()) return names;
@@ -147,7 +148,7 @@ int Export(Store* store, int64_t run_id, const std::string& format, const std::s
         for (const std::string& name : scorers) {
           std::string outcome;
           for (const AssessmentRow& a : item.assessments) {
-            if (a.name == name) outcome = a.outcome;
+            if (a.ResultName() == name) outcome = a.outcome;
           }
           out += "," + outcome;
         }

@@ -49,7 +49,7 @@ Baseline BaselineFromItems(const std::string& source, const RunRecord& run, cons
     bi.repeat = item.repeat;
     bi.label = ItemLabel(item);
     bi.error = item.error;
-    for (const AssessmentRow& a : item.assessments) bi.outcomes[a.name] = a.outcome;
+    for (const AssessmentRow& a : item.assessments) bi.outcomes[a.ResultName()] = a.outcome;
     b.items.push_back(std::move(bi));
   }
   return b;

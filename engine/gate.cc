@@ -25,7 +25,7 @@ const ScorerSummary* FindScorer(const GateTarget& t, const std::string& scorer) 
 
 const AssessmentRow* FindAssessment(const ItemRecord& item, const std::string& scorer) {
   for (const AssessmentRow& a : item.assessments) {
-    if (a.name == scorer) return &a;
+    if (a.ResultName() == scorer) return &a;
   }
   return nullptr;
 }

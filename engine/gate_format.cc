@@ -166,7 +166,8 @@ std::string FormatGateJunit(const GateReport& report, const std::vector<GateTarg
       std::string label = ItemLabel(item);
       for (const AssessmentRow& a : item.assessments) {
         ++st;
-        std::string name = a.name + " " + item.item_key + (item.repeat > 0 ? "#" + std::to_string(item.repeat) : "");
+        std::string name =
+            a.ResultName() + " " + item.item_key + (item.repeat > 0 ? "#" + std::to_string(item.repeat) : "");
         cases += "    <testcase classname=\"" + Xml(t.label) + "\" name=\"" + Xml(name) + "\">";
         if (a.outcome == "fail") {
           ++sf;

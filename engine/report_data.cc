@@ -207,9 +207,6 @@ void WriteScorerStat(JsonWriter* w, const ScorerSummary& s, bool with_category) 
   w->EndObject();
 }
 
-// The name an assessment is summarized under (human verdicts apart, as in engine/run_summary.h).
-std::string ScoreName(const AssessmentRow& a) { return a.source == "human" ? a.name + " (human)" : a.name; }
-
 // The fields of an ItemRow, without the enclosing braces. `question` and `answer` are written as given.
 void WriteItemRowFields(JsonWriter* w, const ItemRecord& item, const std::string& category, const std::string& question,
                         const std::optional<std::string>& answer) {
@@ -243,7 +240,7 @@ void WriteItemRowFields(JsonWriter* w, const ItemRecord& item, const std::string
   w->BeginObject();
   std::vector<std::string> seen;
   for (const AssessmentRow& a : item.assessments) {
-    std::string name = ScoreName(a);
+    std::string name = a.ResultName();
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
     w->Field(name, a.outcome);
     seen.push_back(std::move(name));

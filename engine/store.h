@@ -81,6 +81,10 @@ struct AssessmentRow {
   std::optional<double> judge_cost_usd;
   int judge_samples = 0;
   std::optional<double> judge_agreement;
+
+  // The name its results are reported under: a human verdict is "<name> (human)", kept apart from the scorer's own
+  // verdict of the same name (summaries, exports, baselines, the gate), never replacing it.
+  std::string ResultName() const { return source == "human" ? name + " (human)" : name; }
 };
 
 struct SpanRow {

@@ -19,6 +19,49 @@ std::string ScorerLine(const std::string& out, const std::string& scorer) {
   return out.substr(at + 1, end - at - 1);
 }
 
+// The last `n` comma-separated fields of a one-item CSV export's row (the scorer columns follow the trace id).
+std::vector<std::string> LastFields(std::string csv, int n) {
+  csv = csv.substr(csv.find('\n') + 1);
+  while (!csv.empty() && (csv.back() == '\n' || csv.back() == '\r')) csv.pop_back();
+  std::vector<std::string> fields;
+  for (int i = 0; i < n; ++i) {
+    size_t comma = csv.rfind(',');
+    fields.insert(fields.begin(), csv.substr(comma + 1));
+    csv.resize(comma);
+  }
+  return fields;
+}
+
+TEST(CliFeedback, AHumanVerdictNeverReplacesTheScorersInExportsBaselinesOrTheGate) {
+  CliProject project;
+  project.Write("llmeval.yaml", ReadFile(project.Path("llmeval.yaml")) +
+                                    "gate:\n  rules:\n    - {scorer: relevance, max_drop: 0.05}\n");
+  ASSERT_EQ(project.Run({"run", "--quiet", "--limit", "1"}).exit_code, 0);
+  CommandResult before = project.Run({"runs", "export", "1", "--format", "csv"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  std::vector<std::string> fields = LastFields(before.out, 5);  // trace_id, then the four scorers.
+  const std::string trace = fields[0], judge = fields[4];
+  ASSERT_TRUE(judge == "pass" || judge == "fail") << before.out;
+  const std::string human = judge == "pass" ? "fail" : "pass";
+  ASSERT_EQ(project.Run({"feedback", "add", trace, "--name", "relevance", "--value", human}).exit_code, 0);
+
+  CommandResult after = project.Run({"runs", "export", "1", "--format", "csv"});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_THAT(after.out, HasSubstr(",relevance,relevance (human)\r\n"));
+  fields = LastFields(after.out, 2);
+  EXPECT_EQ(fields[0], judge);
+  EXPECT_EQ(fields[1], human);
+
+  ASSERT_EQ(project.Run({"baseline", "export", "--run", "1", "-o", "baseline.json"}).exit_code, 0);
+  std::string baseline = ReadFile(project.Path("baseline.json"));
+  EXPECT_THAT(baseline, HasSubstr("\"relevance\":\"" + judge + "\""));
+  EXPECT_THAT(baseline, HasSubstr("\"relevance (human)\":\"" + human + "\""));
+  // The run against its own baseline: the scorer's verdict is compared with the scorer's, so nothing flipped.
+  CommandResult gate = project.Run({"gate", "--quiet", "--run", "1", "--baseline", "baseline.json"});
+  EXPECT_EQ(gate.exit_code, 0) << gate.out << gate.err;
+  EXPECT_THAT(gate.out, HasSubstr("0 flipped"));
+}
+
 TEST(CliFeedback, AddListAndAgreementInRunsShow) {
   CliProject project;
   project.Write("questions.csv",
