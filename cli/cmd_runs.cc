@@ -39,6 +39,13 @@ std::string CsvField(const std::string& text) {
   return out + "\"";
 }
 
+// Full precision, as in the JSON export: a cost of 6.08e-06 must not become 0.000006 (or 0 when smaller).
+std::string ShortestDouble(double value) {
+  std::string out;
+  AppendShortestDouble(value, &out);
+  return out;
+}
+
 void ItemJson(const ItemRecord& item, const std::map<int64_t, VariantRecord>& variants, JsonWriter* w) {
   const VariantRecord& v = variants.at(item.variant_id);
   w->BeginObject();
@@ -143,7 +150,7 @@ int Export(Store* store, int64_t run_id, const std::string& format, const std::s
                "," + CsvField(v.prompt_name + "/" + std::to_string(v.prompt_version)) + "," + CsvField(v.model) + "," +
                CsvField(item.output.value_or("")) + "," + CsvField(item.error) + "," +
                std::to_string(item.input_tokens) + "," + std::to_string(item.output_tokens) + "," +
-               (item.cost_usd.has_value() ? std::to_string(*item.cost_usd) : "") + "," +
+               (item.cost_usd.has_value() ? ShortestDouble(*item.cost_usd) : "") + "," +
                std::to_string(item.latency_ms) + "," + item.trace_id;
         for (const std::string& name : scorers) {
           std::string outcome;

@@ -66,6 +66,21 @@ TEST(CliExport, FileAndStdoutAgreeInEveryFormatOverManyChunks) {
   EXPECT_EQ(files, 3) << "only the three exports, no temporary files";
 }
 
+TEST(CliExport, CsvCostsKeepFullPrecisionAsInJson) {
+  CliProject project;
+  ASSERT_EQ(project.Run({"run", "--quiet", "--limit", "1"}).exit_code, 0);
+  CommandResult json = project.Run({"runs", "export", "1", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  size_t at = json.out.find("\"cost_usd\":");
+  ASSERT_NE(at, std::string::npos);
+  at += 11;
+  std::string cost = json.out.substr(at, json.out.find(',', at) - at);  // Shortest round-trip, e.g. 6.08e-05.
+  ASSERT_GT(cost.size(), 8u) << cost;  // More digits than the 6 decimals the CSV used to keep.
+  CommandResult csv = project.Run({"runs", "export", "1", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_THAT(csv.out, HasSubstr("," + cost + ","));
+}
+
 TEST(CliExport, AFailedWriteToStdoutIsAnErrorAndAClosedPipeIsQuiet) {
   CliProject project;
   ASSERT_EQ(project.Run({"run", "--quiet"}).exit_code, 0);
