@@ -199,6 +199,12 @@ std::string FormatComparison(const RunComparison& cmp) {
     out += line;
     for (const ScorerComparison& s : v.scorers) {
       int64_t worse = s.flipped_worse, better = s.flipped_better;
+      if (s.paired == 0) {  // Never decided on both sides (e.g. a generate run): nothing to compare.
+        std::snprintf(line, sizeof(line), "  %-30s %6s %7s %7s %8s  %-18s %s\n", s.scorer.c_str(), "0", "n/a", "n/a",
+                      "n/a", "n/a (no pairs)", "-");
+        out += line;
+        continue;
+      }
       std::snprintf(line, sizeof(line), "  %-30s %6lld %6.0f%% %6.0f%% %+7.1f%%  [%+.1f%%, %+.1f%%]   %lld / %lld\n",
                     s.scorer.c_str(), static_cast<long long>(s.paired), s.rate_a * 100, s.rate_b * 100,
                     s.delta.mean * 100, s.delta.ci95.low * 100, s.delta.ci95.high * 100, static_cast<long long>(worse),

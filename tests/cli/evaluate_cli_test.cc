@@ -31,6 +31,11 @@ TEST(CliEvaluate, GenerateThenEvaluateScoresStoredAnswersWithoutTheModel) {
   ASSERT_EQ(cmp.exit_code, 0) << cmp.err;
   EXPECT_THAT(cmp.out, HasSubstr("12 paired items"));
   EXPECT_THAT(cmp.out, Not(HasSubstr("flipped items")));
+  // The generate run has no scores: nothing is paired, which is n/a, not a difference of 0 with a [0, 0] interval.
+  CommandResult unscored = project.Run({"runs", "compare", "1", "3"});
+  ASSERT_EQ(unscored.exit_code, 0) << unscored.err;
+  EXPECT_THAT(unscored.out, HasSubstr("n/a (no pairs)"));
+  EXPECT_THAT(unscored.out, Not(HasSubstr("+0.0%")));
 
   CommandResult only = project.Run({"evaluate", "--run", "1", "--scorers", "enough_words", "--quiet"});
   ASSERT_EQ(only.exit_code, 0) << only.err;
