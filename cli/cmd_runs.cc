@@ -291,6 +291,10 @@ int CmdRuns(const Args& args) {
     Result<int64_t> b = ParseRunId(pos[2]);
     if (!a.ok()) return Fail("runs compare", a.status());
     if (!b.ok()) return Fail("runs compare", b.status());
+    if (*a == *b) {  // As `report A A`: a run compared with itself says nothing.
+      return Fail("runs compare", Status::InvalidInput("RUN_A and RUN_B are the same run (" + std::to_string(*a) +
+                                                       "); compare two different runs"));
+    }
     for (int64_t id : {*a, *b}) {
       Result<RunRecord> run = store->GetRun(id);
       if (!run.ok()) return Fail("runs compare", run.status());

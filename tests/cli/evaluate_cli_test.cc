@@ -59,6 +59,9 @@ TEST(CliCompare, AWorsePromptShowsNegativeDeltasAndFlippedItems) {
   EXPECT_THAT(cmp.out, HasSubstr("- enough_words"));
   EXPECT_EQ(project.Run({"runs", "compare", "1"}).exit_code, 2);
   EXPECT_EQ(project.Run({"runs", "compare", "1", "7"}).exit_code, 2);
+  CommandResult same = project.Run({"runs", "compare", "2", "2"});
+  EXPECT_EQ(same.exit_code, 2);
+  EXPECT_THAT(same.err, HasSubstr("the same run"));
 }
 
 }  // namespace
