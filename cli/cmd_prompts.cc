@@ -21,6 +21,19 @@ const char kUsage[] =
     "       llmeval prompts alias NAME ALIAS VERSION\n"
     "       llmeval prompts register [NAME...] [-m MESSAGE]";
 
+// InvalidInput unless `text` is a bare prompt NAME; `what` ("history") names the subcommand in the message. A valid
+// reference that is not a bare name (`basic/3`, `basic@production`, `prompts:/basic`) is refused too: these
+// subcommands act on a prompt as a whole, not on one version.
+Status CheckPromptName(const std::string& text, const std::string& what) {
+  if (IsValidPromptName(text)) return Status::OK();
+  Result<PromptRef> ref = ParsePromptRef(text);
+  if (!ref.ok()) return ref.status();
+  std::string kind = ref->kind == PromptRef::Kind::kVersion ? "the version reference"
+                     : ref->kind == PromptRef::Kind::kAlias ? "the alias reference"
+                                                            : "the reference";
+  return Status::InvalidInput(what + " takes a prompt NAME, got " + kind + " '" + text + "'; use '" + ref->name + "'");
+}
+
 }  // namespace
 
 int CmdPrompts(const Args& args) {
@@ -79,7 +92,7 @@ int CmdPrompts(const Args& args) {
   }
   if (sub == "history") {
     if (pos.size() != 2) return usage_error("prompts history takes one NAME");
-    if (!IsValidPromptName(pos[1])) return Fail("prompts history", ParsePromptRef(pos[1]).status());
+    if (Status s = CheckPromptName(pos[1], "history"); !s.ok()) return Fail("prompts history", s);
     Result<std::vector<PromptVersion>> history = store->PromptHistory(pos[1]);
     if (!history.ok()) return Fail("prompts history", history.status());
     if (history->empty()) {
@@ -111,7 +124,7 @@ int CmdPrompts(const Args& args) {
   }
   if (sub == "alias") {
     if (pos.size() != 4) return usage_error("prompts alias takes NAME ALIAS VERSION");
-    if (!IsValidPromptName(pos[1])) return Fail("prompts alias", ParsePromptRef(pos[1]).status());
+    if (Status s = CheckPromptName(pos[1], "alias"); !s.ok()) return Fail("prompts alias", s);
     if (!IsValidPromptName(pos[2])) {
       return Fail("prompts alias",
                   Status::InvalidInput("alias '" + pos[2] + "' is not a valid name (letters, digits, '_' and '-')"));
@@ -140,7 +153,7 @@ int CmdPrompts(const Args& args) {
       }
     }
     for (const std::string& name : names) {
-      if (!IsValidPromptName(name)) return Fail("prompts register", ParsePromptRef(name).status());
+      if (Status s = CheckPromptName(name, "register"); !s.ok()) return Fail("prompts register", s);
       Result<ResolvedPrompt> p = resolver.Resolve(name, flags->Get("message"));
       if (!p.ok()) return Fail("prompts register", p.status());
       std::printf("%-24s version %d%s\n", name.c_str(), p->version, p->newly_registered ? " (new)" : " (unchanged)");

@@ -44,7 +44,8 @@ bool WriteStdout(std::string_view data);
 // "YYYY-MM-DD HH:MM:SS" in UTC; "-" for 0 (not set).
 std::string FormatTime(int64_t unix_ns);
 
-// Prints "llmeval <command>: <message>" and returns the status's exit code.
+// Prints "llmeval <command>: <message>" and returns the status's exit code. An OK status here is a bug: it is
+// reported as an internal error (exit 3), never as success.
 int Fail(const std::string& command, const Status& status);
 
 // True when stdout is a terminal (colour and progress redraws are allowed).

@@ -72,6 +72,10 @@ std::string FormatTime(int64_t unix_ns) {
 }
 
 int Fail(const std::string& command, const Status& status) {
+  if (status.ok()) {  // A bug: a failure must carry its cause. Never let it exit 0 with an empty message.
+    std::fprintf(stderr, "llmeval %s: internal error: the command failed without saying why\n", command.c_str());
+    return 3;
+  }
   std::fprintf(stderr, "llmeval %s: %s\n", command.c_str(), status.message().c_str());
   return status.ExitCode();
 }

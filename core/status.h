@@ -72,6 +72,9 @@ class Result {
   Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design.
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design.
     assert(!status_.ok() && "a Result made from a Status must hold an error");
+    // Release builds: a Result that holds neither a value nor an error would report failure with an OK status (an
+    // empty message and exit code 0), so the bug becomes an internal error instead.
+    if (status_.ok()) status_ = Status::Internal("a result was made from an OK status (a bug in llmeval)");
   }
 
   bool ok() const { return value_.has_value(); }

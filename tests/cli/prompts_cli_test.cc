@@ -9,6 +9,7 @@ namespace llmeval::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(CliPrompts, EditAliasDiffAndRunWithAlias) {
   CliProject project;
@@ -53,6 +54,31 @@ TEST(CliPrompts, EditAliasDiffAndRunWithAlias) {
   EXPECT_EQ(project.Run({"prompts", "alias", "basic", "production", "9"}).exit_code, 2);
   EXPECT_EQ(project.Run({"prompts", "show", "basic/9"}).exit_code, 2);
   EXPECT_EQ(project.Run({"prompts", "show", "../etc/passwd"}).exit_code, 2);
+}
+
+TEST(CliPrompts, HistoryAliasAndRegisterRefuseAReferenceWhereANameBelongs) {
+  CliProject project;
+  ASSERT_EQ(project.Run({"prompts", "register", "basic"}).exit_code, 0);
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const Case cases[] = {
+      {{"prompts", "history", "basic/999"}, "history takes a prompt NAME, got the version reference 'basic/999'"},
+      {{"prompts", "history", "basic@nope"}, "history takes a prompt NAME, got the alias reference 'basic@nope'"},
+      {{"prompts", "history", "basic/1"}, "got the version reference 'basic/1'; use 'basic'"},
+      {{"prompts", "history", "prompts:/basic"}, "got the reference 'prompts:/basic'; use 'basic'"},
+      {{"prompts", "alias", "basic@x", "production", "1"}, "alias takes a prompt NAME, got the alias reference"},
+      {{"prompts", "alias", "basic/1", "production", "1"}, "alias takes a prompt NAME, got the version reference"},
+      {{"prompts", "register", "basic/1"}, "register takes a prompt NAME, got the version reference"},
+  };
+  for (const Case& c : cases) {
+    CommandResult r = project.Run(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args[2] << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+  }
+  CommandResult list = project.Run({"prompts", "list"});
+  EXPECT_THAT(list.out, Not(HasSubstr("production")));  // No alias was set.
 }
 
 TEST(CliPrompts, OneWordInstructionFailsTheWordCountScorer) {

@@ -32,6 +32,19 @@ TEST(ResultTest, HoldsValueOrStatus) {
   EXPECT_EQ(bad.status().code(), StatusCode::kNotFound);
 }
 
+TEST(ResultTest, MadeFromAnOkStatusIsAnInternalErrorInReleaseBuilds) {
+#ifndef NDEBUG
+  GTEST_SKIP() << "debug builds assert instead";
+#else
+  // A failure must never look like success: an OK status in a failed Result exited 0 with an empty message.
+  Result<int> broken = Status::OK();
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(broken.status().ExitCode(), 3);
+  EXPECT_FALSE(broken.status().message().empty());
+#endif
+}
+
 TEST(Utf8Test, ValidatesAndRepairs) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("en \xE2\x80\x93 dash"));
