@@ -206,6 +206,7 @@ bool CsvReader::ParseRecord(std::vector<std::string>* fields, size_t* count, Sta
 Status CsvReader::ReadHeader() {
   if (header_read_) return Status::Internal("CsvReader::ReadHeader called twice");
   header_read_ = true;
+  if (Status status = CheckStartsAsUtf8(&input_, file_); !status.ok()) return Fail(status);
   if (input_.FillAtLeast(3) && std::string_view(input_.cursor(), 3) == "\xEF\xBB\xBF") {
     input_.Advance(3);
     line_start_ = input_.offset();

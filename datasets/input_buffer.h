@@ -51,6 +51,12 @@ class InputBuffer {
   Sha256 hash_;
 };
 
+// InvalidInput when the stream does not start as UTF-8 text: a UTF-16 or UTF-32 byte order mark, or a NUL byte in
+// the first line as far as it is buffered (UTF-16 saved without a mark, or a binary file), which would otherwise
+// surface as a confusing
+// field count or header error. Consumes nothing; a read error is left for the caller's first read to report.
+Status CheckStartsAsUtf8(InputBuffer* input, const std::string& file_name);
+
 }  // namespace llmeval
 
 #endif  // LLMEVAL_DATASETS_INPUT_BUFFER_H_

@@ -1,9 +1,15 @@
 // The JSONL reader. Each non-blank line holds one JSON object (a line ends at LF; a CR before it is dropped; a leading
 // UTF-8 BOM is dropped). The keys of the FIRST object name the columns, in order (normalized with
 // NormalizeColumnName); later objects may leave keys out (the value is then empty) but a key that is not a column is
-// an error. Values: strings as they are, numbers and booleans as JSON text (numbers as simdjson prints them: integers
-// exactly, floating point in shortest round-trip form), arrays and objects as compact JSON, null as "". Invalid UTF-8
-// is replaced with U+FFFD before parsing, with a warning. Errors are "file:line: ...".
+// an error. Values: strings as they are, numbers exactly as written in the file (`2.50` stays `2.50`; numbers too
+// large for a double, such as 21-digit ids, are kept), booleans as `true`/`false`, arrays and objects as compact JSON
+// (whitespace dropped; numbers inside as written, strings re-escaped), null as "". Invalid UTF-8 is replaced with
+// U+FFFD before parsing, with a warning. Errors are "file:line: ..." or, where simdjson knows the position,
+// "file:line:column: ..." (1-based byte column).
+//
+// Parsing uses simdjson's On-Demand API, which hands out a number's raw token; the DOM API would convert every
+// number to a double or a 64-bit integer and refuse the rest. Every value is walked in full, so the whole line is
+// validated.
 #include <simdjson.h>
 
 #include <cstring>
@@ -28,37 +34,189 @@ bool IsBlankLine(const std::string& line) {
   return true;
 }
 
-const char* TypeName(simdjson::dom::element_type type) {
+namespace od = simdjson::ondemand;
+
+const char* TypeName(od::json_type type) {
   switch (type) {
-    case simdjson::dom::element_type::ARRAY:
+    case od::json_type::array:
       return "an array";
-    case simdjson::dom::element_type::OBJECT:
+    case od::json_type::object:
       return "an object";
-    case simdjson::dom::element_type::STRING:
+    case od::json_type::string:
       return "a string";
-    case simdjson::dom::element_type::BOOL:
+    case od::json_type::boolean:
       return "a boolean";
-    case simdjson::dom::element_type::NULL_VALUE:
+    case od::json_type::null:
       return "null";
-    default:
+    case od::json_type::number:
       return "a number";
   }
+  return "a value";
 }
 
-void ValueText(simdjson::dom::element value, std::string* out) {
-  switch (value.type()) {
-    case simdjson::dom::element_type::STRING: {
-      std::string_view text;
-      if (!value.get(text)) out->assign(text);
-      break;
-    }
-    case simdjson::dom::element_type::NULL_VALUE:
-      out->clear();
-      break;
-    default:
-      *out = simdjson::minify(value);
-      break;
+// Why a line is not valid JSON, and where (a pointer into the line, when known).
+struct JsonProblem {
+  std::string message;
+  const char* at = nullptr;
+};
+
+bool Failed(simdjson::error_code error, const char* at, JsonProblem* problem) {
+  problem->message = std::string("invalid JSON: ") + simdjson::error_message(error);
+  problem->at = at;
+  return false;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?. No limit on size or precision.
+bool IsJsonNumber(std::string_view t) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < t.size() && IsDigit(t[i])) ++i;
+    return i > start;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
   }
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
+// A scalar's raw token without the whitespace simdjson leaves after it.
+std::string_view TrimmedToken(od::value& value) {
+  std::string_view token = value.raw_json_token();
+  while (!token.empty() &&
+         (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n')) {
+    token.remove_suffix(1);
+  }
+  return token;
+}
+
+void AppendQuoted(std::string_view text, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (c == '\n') {
+      out->append("\\n");
+    } else if (c == '\r') {
+      out->append("\\r");
+    } else if (c == '\t') {
+      out->append("\\t");
+    } else if (u < 0x20) {
+      out->append("\\u00");
+      out->push_back(kHex[u >> 4]);
+      out->push_back(kHex[u & 15]);
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
+// Appends `value` to *out as compact JSON, validating it in full; false with *problem set when it is not valid.
+bool AppendCompact(od::value value, std::string* out, JsonProblem* problem) {
+  const char* at = value.raw_json_token().data();
+  od::json_type type;
+  if (auto error = value.type().get(type)) return Failed(error, at, problem);
+  switch (type) {
+    case od::json_type::array: {
+      od::array array;
+      if (auto error = value.get_array().get(array)) return Failed(error, at, problem);
+      out->push_back('[');
+      bool first = true;
+      for (auto element : array) {
+        od::value item;
+        if (auto error = std::move(element).get(item)) return Failed(error, nullptr, problem);
+        if (!first) out->push_back(',');
+        first = false;
+        if (!AppendCompact(item, out, problem)) return false;
+      }
+      out->push_back(']');
+      return true;
+    }
+    case od::json_type::object: {
+      od::object object;
+      if (auto error = value.get_object().get(object)) return Failed(error, at, problem);
+      out->push_back('{');
+      bool first = true;
+      for (auto member : object) {
+        od::field field;
+        if (auto error = std::move(member).get(field)) return Failed(error, nullptr, problem);
+        std::string_view key;
+        if (auto error = field.unescaped_key().get(key)) return Failed(error, nullptr, problem);
+        if (!first) out->push_back(',');
+        first = false;
+        AppendQuoted(key, out);
+        out->push_back(':');
+        if (!AppendCompact(field.value(), out, problem)) return false;
+      }
+      out->push_back('}');
+      return true;
+    }
+    case od::json_type::string: {
+      std::string_view text;
+      if (auto error = value.get_string().get(text)) return Failed(error, at, problem);
+      AppendQuoted(text, out);
+      return true;
+    }
+    case od::json_type::number: {
+      std::string_view token = TrimmedToken(value);
+      if (!IsJsonNumber(token)) {
+        problem->message = "invalid JSON: '" + SanitizeUtf8(token.substr(0, 40)) + "' is not a number";
+        problem->at = at;
+        return false;
+      }
+      out->append(token);
+      return true;
+    }
+    case od::json_type::boolean: {
+      bool flag = false;
+      if (auto error = value.get_bool().get(flag)) return Failed(error, at, problem);
+      out->append(flag ? "true" : "false");
+      return true;
+    }
+    case od::json_type::null: {
+      bool is_null = false;
+      if (auto error = value.is_null().get(is_null)) return Failed(error, at, problem);
+      if (!is_null) return Failed(simdjson::N_ATOM_ERROR, at, problem);
+      out->append("null");
+      return true;
+    }
+  }
+  return Failed(simdjson::INCORRECT_TYPE, at, problem);
+}
+
+// A value as a column holds it: a string unescaped, null as "", anything else as compact JSON (numbers as written).
+bool ValueText(od::value value, std::string* out, JsonProblem* problem) {
+  out->clear();
+  const char* at = value.raw_json_token().data();
+  od::json_type type;
+  if (auto error = value.type().get(type)) return Failed(error, at, problem);
+  if (type == od::json_type::string) {
+    std::string_view text;
+    if (auto error = value.get_string().get(text)) return Failed(error, at, problem);
+    out->assign(text);
+    return true;
+  }
+  if (!AppendCompact(value, out, problem)) return false;
+  if (type == od::json_type::null) out->clear();
+  return true;
 }
 
 class JsonlReader final : public RowReader {
@@ -74,12 +232,20 @@ class JsonlReader final : public RowReader {
  private:
   // Reads the next non-blank line into line_ (repairing UTF-8, noting warnings in line_warnings_); false at the end.
   bool ReadLine();
-  // Parses line_ as an object; fills *object or returns an error.
-  Status ParseObject(simdjson::dom::object* object);
+  // Parses line_ as one JSON object. For each member in order, calls slot_for(key), which returns where the member's
+  // value text goes (see ValueText) or an error, which ends the parse. Returns the member count or the first error.
+  template <typename SlotFor>
+  Result<size_t> ParseObject(SlotFor slot_for);
   // Fills row->values from a later object.
-  Status FillRow(simdjson::dom::object object, DataRow* row);
+  Status FillRow(DataRow* row);
   Status Error(const std::string& message) const {
     return Status::InvalidInput(file_ + ":" + std::to_string(line_number_) + ": " + message);
+  }
+  // "file:line:column: message" when `at` points into line_, else as Error.
+  Status ErrorAt(const std::string& message, const char* at) const {
+    if (at == nullptr || at < line_.data() || at > line_.data() + line_.size()) return Error(message);
+    return Status::InvalidInput(file_ + ":" + std::to_string(line_number_) + ":" +
+                                std::to_string(at - line_.data() + 1) + ": " + message);
   }
   Status Fail(Status status) {
     sticky_ = status;
@@ -88,7 +254,7 @@ class JsonlReader final : public RowReader {
 
   InputBuffer input_;
   std::string file_;
-  simdjson::dom::parser parser_;
+  od::parser parser_;
   std::string line_;
   int64_t line_number_ = 0;  // Of the line in line_.
   std::vector<std::string> line_warnings_;
@@ -135,19 +301,50 @@ bool JsonlReader::ReadLine() {
   }
 }
 
-Status JsonlReader::ParseObject(simdjson::dom::object* object) {
-  simdjson::dom::element document;
-  simdjson::error_code error = parser_.parse(line_.data(), line_.size()).get(document);
-  if (error) return Error(std::string("invalid JSON: ") + simdjson::error_message(error));
-  if (document.get(*object)) {
-    return Error(std::string("expected a JSON object, found ") + TypeName(document.type()));
+template <typename SlotFor>
+Result<size_t> JsonlReader::ParseObject(SlotFor slot_for) {
+  line_.reserve(line_.size() + simdjson::SIMDJSON_PADDING);  // On-Demand reads a little past the end.
+  od::document document;
+  if (auto error = parser_.iterate(line_.data(), line_.size(), line_.capacity()).get(document)) {
+    return ErrorAt(std::string("invalid JSON: ") + simdjson::error_message(error), nullptr);
   }
-  return Status::OK();
+  // Where the parse stopped, for messages about an error found while iterating.
+  auto here = [&document]() -> const char* {
+    const char* at = nullptr;
+    return document.current_location().get(at) == simdjson::SUCCESS ? at : nullptr;
+  };
+  od::json_type type;
+  if (auto error = document.type().get(type)) {
+    return ErrorAt(std::string("invalid JSON: ") + simdjson::error_message(error), here());
+  }
+  if (type != od::json_type::object) return Error(std::string("expected a JSON object, found ") + TypeName(type));
+  od::object object;
+  if (auto error = document.get_object().get(object)) {
+    return ErrorAt(std::string("invalid JSON: ") + simdjson::error_message(error), here());
+  }
+  size_t members = 0;
+  JsonProblem problem;
+  for (auto member : object) {
+    od::field field;
+    std::string_view key;
+    if (auto error = std::move(member).get(field))
+      return ErrorAt(std::string("invalid JSON: ") + simdjson::error_message(error), here());
+    if (auto error = field.unescaped_key().get(key))
+      return ErrorAt(std::string("invalid JSON: ") + simdjson::error_message(error), here());
+    Result<std::string*> slot = slot_for(key);
+    if (!slot.ok()) return slot.status();
+    if (!ValueText(field.value(), *slot, &problem))
+      return ErrorAt(problem.message, problem.at != nullptr ? problem.at : here());
+    ++members;
+  }
+  if (const char* rest = here(); rest != nullptr) return ErrorAt("invalid JSON: text after the object", rest);
+  return members;
 }
 
 Status JsonlReader::ReadHeader() {
   if (header_read_) return Status::Internal("JsonlReader::ReadHeader called twice");
   header_read_ = true;
+  if (Status status = CheckStartsAsUtf8(&input_, file_); !status.ok()) return Fail(status);
   if (input_.FillAtLeast(3) && std::string_view(input_.cursor(), 3) == "\xEF\xBB\xBF") input_.Advance(3);
   if (!ReadLine()) {
     if (!input_.status().ok()) return Fail(input_.status());
@@ -155,29 +352,26 @@ Status JsonlReader::ReadHeader() {
     return Fail(Error("is empty; expected one JSON object per line"));
   }
   if (!input_.status().ok()) return Fail(input_.status());
-  simdjson::dom::object object;
-  if (Status status = ParseObject(&object); !status.ok()) return Fail(status);
-  if (object.size() == 0) return Fail(Error("the first object has no keys; its keys name the columns"));
-  for (auto field : object) {
-    std::string name(TrimWhitespace(field.key));
+  Result<size_t> members = ParseObject([this](std::string_view key) -> Result<std::string*> {
+    std::string name(TrimWhitespace(key));
     size_t column = raw_columns_.size();
-    if (name.empty()) return Fail(Error("key " + std::to_string(column + 1) + " of the first object is empty"));
+    if (name.empty()) return Error("key " + std::to_string(column + 1) + " of the first object is empty");
     std::string normalized = NormalizeColumnName(name);
-    if (normalized.empty()) {
-      return Fail(Error("key '" + name + "' has no letters or digits to name a column"));
-    }
+    if (normalized.empty()) return Error("key '" + name + "' has no letters or digits to name a column");
     for (size_t i = 0; i < columns_.size(); ++i) {
       if (columns_[i] == normalized) {
-        return Fail(Error("keys '" + raw_columns_[i] + "' and '" + name + "' both map to '" + normalized + "'"));
+        return Error("keys '" + raw_columns_[i] + "' and '" + name + "' both map to '" + normalized + "'");
       }
     }
-    index_of_key_.emplace(std::string(field.key), column);
+    index_of_key_.emplace(std::string(key), column);
     index_of_key_.emplace(normalized, column);
-    first_row_.values.emplace_back();
-    ValueText(field.value, &first_row_.values.back());
     raw_columns_.push_back(std::move(name));
     columns_.push_back(std::move(normalized));
-  }
+    first_row_.values.emplace_back();
+    return &first_row_.values.back();
+  });
+  if (!members.ok()) return Fail(members.status());
+  if (*members == 0) return Fail(Error("the first object has no keys; its keys name the columns"));
   first_row_.line = line_number_;
   first_row_.warnings = line_warnings_;
   has_first_row_ = true;
@@ -185,13 +379,13 @@ Status JsonlReader::ReadHeader() {
   return Status::OK();
 }
 
-Status JsonlReader::FillRow(simdjson::dom::object object, DataRow* row) {
+Status JsonlReader::FillRow(DataRow* row) {
   row->values.resize(columns_.size());
   for (std::string& value : row->values) value.clear();
   seen_.assign(columns_.size(), false);
   std::string key;
-  for (auto field : object) {
-    key.assign(field.key);
+  Result<size_t> members = ParseObject([&](std::string_view raw_key) -> Result<std::string*> {
+    key.assign(raw_key);
     auto it = index_of_key_.find(key);
     if (it == index_of_key_.end()) it = index_of_key_.find(NormalizeColumnName(key));
     if (it == index_of_key_.end()) {
@@ -203,9 +397,9 @@ Status JsonlReader::FillRow(simdjson::dom::object object, DataRow* row) {
     }
     if (seen_[it->second]) return Error("key '" + key + "' appears twice in the object");
     seen_[it->second] = true;
-    ValueText(field.value, &row->values[it->second]);
-  }
-  return Status::OK();
+    return &row->values[it->second];
+  });
+  return members.ok() ? Status::OK() : members.status();
 }
 
 Result<bool> JsonlReader::Next(DataRow* row) {
@@ -226,9 +420,7 @@ Result<bool> JsonlReader::Next(DataRow* row) {
     done_ = true;
     return false;
   }
-  simdjson::dom::object object;
-  if (Status status = ParseObject(&object); !status.ok()) return Fail(status);
-  if (Status status = FillRow(object, row); !status.ok()) return Fail(status);
+  if (Status status = FillRow(row); !status.ok()) return Fail(status);
   row->warnings = line_warnings_;
   row->line = line_number_;
   row->index = next_index_++;

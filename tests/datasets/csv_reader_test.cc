@@ -173,6 +173,46 @@ const std::vector<CsvCase>& Cases() {
        {},
        "t.csv:1:3: column 2 has an empty header",
        {}},
+      // Not UTF-8: refused by name instead of as a field count or header error.
+      {"utf16_le_bom",
+       std::string("\xFF\xFE"
+                   "a\0,\0b\0\n\0"
+                   "1\0,\0"
+                   "2\0\n\0",
+                   18),
+       {},
+       {},
+       {},
+       "t.csv is UTF-16 (byte order mark at the start); save it as UTF-8",
+       {}},
+      {"utf16_be_bom",
+       std::string("\xFE\xFF"
+                   "\0a\0,\0b\0\n",
+                   10),
+       {},
+       {},
+       {},
+       "t.csv is UTF-16 (byte order mark at the start); save it as UTF-8",
+       {}},
+      {"utf32_le_bom",
+       std::string("\xFF\xFE\0\0"
+                   "a\0\0\0\n\0\0\0",
+                   12),
+       {},
+       {},
+       {},
+       "t.csv is UTF-32 (byte order mark at the start); save it as UTF-8",
+       {}},
+      {"nul_bytes_without_bom",
+       std::string("a\0,\0b\0\n\0"
+                   "1,2\n",
+                   12),
+       {},
+       {},
+       {},
+       "t.csv:1: NUL bytes, so this is not UTF-8 text (UTF-16 without a byte order mark, or a binary file?); save "
+       "it as UTF-8",
+       {}},
   };
   return cases;
 }
