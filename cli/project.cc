@@ -29,6 +29,10 @@ Result<ProjectConfig> LoadProject(const Flags& flags) {
     }
     path = "llmeval.yaml";
   }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::InvalidInput("config " + path + " is a directory; expected a YAML file");
+  }
   Result<ProjectConfig> config = LoadProjectConfig(path);
   if (!config.ok() && config.status().code() == StatusCode::kNotFound) {
     return Status::InvalidInput("config file " + path + " does not exist");

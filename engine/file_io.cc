@@ -8,12 +8,27 @@
 
 namespace llmeval {
 
-Result<std::string> ReadWholeFile(const std::string& path) {
+namespace {
+
+// Opens `path` for reading. A directory opens fine on Linux and fails only at the first read ("read failed"), so it
+// is refused here, by name.
+Result<std::FILE*> OpenForReading(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Status::InvalidInput(path + " is a directory; expected a file");
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
     if (errno == ENOENT) return Status::NotFound(path + ": no such file");
     return Status::IOError(path + ": " + std::strerror(errno));
   }
+  return f;
+}
+
+}  // namespace
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  Result<std::FILE*> opened = OpenForReading(path);
+  if (!opened.ok()) return opened.status();
+  std::FILE* f = *opened;
   std::string contents;
   char buf[65536];
   size_t n;
@@ -71,12 +86,9 @@ bool FileExists(const std::string& path) {
 }
 
 Result<std::unique_ptr<FileByteSource>> FileByteSource::Open(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
-    return Status::IOError(path + ": " + std::strerror(errno));
-  }
-  return std::unique_ptr<FileByteSource>(new FileByteSource(f, path));
+  Result<std::FILE*> f = OpenForReading(path);
+  if (!f.ok()) return f.status();
+  return std::unique_ptr<FileByteSource>(new FileByteSource(*f, path));
 }
 
 FileByteSource::~FileByteSource() { std::fclose(file_); }

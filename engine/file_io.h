@@ -13,7 +13,8 @@
 
 namespace llmeval {
 
-// Reads the whole file. NotFound when it does not exist, IOError on other failures; messages name the path.
+// Reads the whole file. NotFound when it does not exist, InvalidInput when it is a directory, IOError on other
+// failures; messages name the path. FileByteSource::Open fails the same way.
 Result<std::string> ReadWholeFile(const std::string& path);
 
 // Writes `contents` to `path` atomically. Creates missing parent directories.

@@ -4,13 +4,16 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "datasets/column_names.h"
+#include "datasets/row_ids.h"
 #include "datasets/row_reader.h"
 #include "datasets/selection.h"
 #include "engine/engine_scorers.h"
@@ -28,17 +31,49 @@
 namespace llmeval {
 namespace {
 
-std::unique_ptr<RowReader> OpenReader(ByteSource* source, const std::string& path) {
-  if (EndsWith(AsciiLower(path), ".jsonl") || EndsWith(AsciiLower(path), ".ndjson")) {
-    return NewJsonlReader(source, path);
+// The reader for a dataset file, chosen by its extension. A path without one (`/dev/stdin`, `<(cmd)`) is read as
+// CSV; any other extension is refused, since reading JSON or a spreadsheet as CSV only produces confusing errors.
+Result<std::unique_ptr<RowReader>> OpenReader(ByteSource* source, const std::string& path) {
+  std::string extension = AsciiLower(std::filesystem::path(path).extension().string());
+  if (extension == ".jsonl" || extension == ".ndjson") return NewJsonlReader(source, path);
+  if (extension == ".csv" || extension.empty()) return NewCsvReader(source, path);
+  return Status::InvalidInput(path + ": unsupported dataset type " + extension +
+                              "; expected .csv or .jsonl (one JSON object per line)");
+}
+
+// Opens the dataset and reads its header.
+Status OpenDataset(const std::string& path, std::unique_ptr<FileByteSource>* source,
+                   std::unique_ptr<RowReader>* reader) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::InvalidInput(path + " is a directory; expected a CSV or JSONL file");
   }
-  return NewCsvReader(source, path);
+  Result<std::unique_ptr<FileByteSource>> opened = FileByteSource::Open(path);
+  if (!opened.ok()) return opened.status().WithContext("dataset");
+  Result<std::unique_ptr<RowReader>> made = OpenReader(opened->get(), path);
+  if (!made.ok()) return made.status();
+  *source = std::move(opened.value());
+  *reader = std::move(made.value());
+  return (*reader)->ReadHeader();
+}
+
+// The index of the `dataset.id_column` among the dataset's columns; -1 when there is none.
+Result<int> FindIdColumn(const ProjectConfig& config, const std::string& dataset_path,
+                         const std::vector<std::string>& columns) {
+  if (config.id_column.empty()) return -1;
+  std::string wanted = NormalizeColumnName(config.id_column);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == wanted) return static_cast<int>(i);
+  }
+  return Status::InvalidInput(config.path + ": dataset.id_column '" + config.id_column + "' is not a column of " +
+                              dataset_path + "; columns: " + JoinStrings(columns, ", "));
 }
 
 // What the first pass over the dataset learned: it validates every row before any model call.
 struct DatasetScan {
   std::vector<std::string> columns;
   std::vector<std::string> raw_columns;
+  int id_column = -1;    // dataset.id_column's index, or -1.
   int64_t rows = 0;      // Rows in the file.
   int64_t selected = 0;  // Rows the run will evaluate.
   std::string sha256;
@@ -46,15 +81,19 @@ struct DatasetScan {
   std::vector<std::string> warnings;
 };
 
-Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& options) {
-  Result<std::unique_ptr<FileByteSource>> source = FileByteSource::Open(path);
-  if (!source.ok()) return source.status().WithContext("dataset");
-  std::unique_ptr<RowReader> reader = OpenReader(source->get(), path);
-  Status s = reader->ReadHeader();
+Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& options, const ProjectConfig& config) {
+  std::unique_ptr<FileByteSource> source;
+  std::unique_ptr<RowReader> reader;
+  Status s = OpenDataset(path, &source, &reader);
   if (!s.ok()) return s;
   DatasetScan scan;
   scan.columns = reader->columns();
   scan.raw_columns = reader->raw_columns();
+  Result<int> id_column = FindIdColumn(config, path, scan.columns);
+  if (!id_column.ok()) return id_column.status();
+  scan.id_column = *id_column;
+  std::optional<UniqueRowIds> ids;
+  if (scan.id_column >= 0) ids.emplace(path, scan.columns[scan.id_column], static_cast<size_t>(scan.id_column));
   std::vector<RowFilter> filters;
   for (const std::string& f : options.filters) {
     Result<RowFilter> filter = ParseRowFilter(f);
@@ -72,6 +111,9 @@ Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& optio
     ++scan.rows;
     for (const std::string& w : row.warnings) {
       if (scan.warnings.size() < 20) scan.warnings.push_back(w);
+    }
+    if (ids.has_value()) {
+      if (Status unique = ids->Add(row); !unique.ok()) return unique;
     }
     if (!selector->Matches(row)) continue;
     if (options.sample > 0) {
@@ -236,7 +278,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   if (dataset_path.empty()) {
     return Status::InvalidInput("no dataset: pass --dataset FILE or set 'dataset:' in the project config");
   }
-  Result<DatasetScan> scan = ScanDataset(dataset_path, options);
+  Result<DatasetScan> scan = ScanDataset(dataset_path, options, config);
   if (!scan.ok()) return scan.status();
   if (options.resume_run_id != 0 && !resumed.dataset_sha256.empty() && scan->sha256 != resumed.dataset_sha256) {
     return Status::InvalidInput("dataset " + dataset_path + " changed since run " + std::to_string(resumed.id) +
@@ -267,16 +309,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     }
     ctx.placeholder_columns[AsciiLower(placeholder)] = index;
   }
-  if (!config.id_column.empty()) {
-    std::string wanted = NormalizeColumnName(config.id_column);
-    for (size_t i = 0; i < ctx.columns.size(); ++i) {
-      if (ctx.columns[i] == wanted) ctx.id_column = static_cast<int>(i);
-    }
-    if (ctx.id_column < 0) {
-      return Status::InvalidInput(config.path + ": dataset.id_column '" + config.id_column + "' is not a column of " +
-                                  dataset_path);
-    }
-  }
+  ctx.id_column = scan->id_column;
 
   // 2. Tools.
   std::vector<std::string> tool_names = options.tools.has_value() ? *options.tools : config.enabled_tools;
@@ -474,10 +507,9 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   // 8. Stream the dataset through ItemTasks: the pump keeps `concurrency` of them in flight. This thread starts the
   // first ones; after that, each finished item starts the next on its own thread (usually a CPU worker) and this one
   // only waits.
-  Result<std::unique_ptr<FileByteSource>> source = FileByteSource::Open(dataset_path);
-  if (!source.ok()) return source.status();
-  std::unique_ptr<RowReader> reader = OpenReader(source->get(), dataset_path);
-  s = reader->ReadHeader();
+  std::unique_ptr<FileByteSource> source;
+  std::unique_ptr<RowReader> reader;
+  s = OpenDataset(dataset_path, &source, &reader);
   if (!s.ok()) return s;
   std::vector<RowFilter> filters;
   for (const std::string& f : options.filters) filters.push_back(*ParseRowFilter(f));
