@@ -9,7 +9,9 @@ Result<Flags> Flags::Parse(const std::vector<std::string>& args, const std::vect
   bool only_positional = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (only_positional || arg.size() < 2 || arg[0] != '-' || arg == "-") {
+    // A negative number ("-1") is a value, not a flag: no flag name starts with a digit.
+    bool negative_number = arg.size() >= 2 && arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9';
+    if (only_positional || arg.size() < 2 || arg[0] != '-' || arg == "-" || negative_number) {
       flags.positional_.push_back(arg);
       continue;
     }
@@ -32,7 +34,8 @@ Result<Flags> Flags::Parse(const std::vector<std::string>& args, const std::vect
       std::vector<std::string> names;
       for (const FlagSpec& s : specs) names.push_back(s.name);
       std::string hint = SuggestClosest(body, names);
-      return Status::InvalidInput("unknown flag '--" + body + "'" +
+      std::string typed = arg.substr(0, arg.find('='));  // As the user typed it: "-x" stays "-x".
+      return Status::InvalidInput("unknown flag '" + typed + "'" +
                                   (hint.empty() ? "" : "; did you mean '--" + hint + "'?"));
     }
     if (!spec->takes_value) {

@@ -43,6 +43,16 @@ TEST(CliTable, UnknownFlagSuggests) {
   EXPECT_THAT(r.err, HasSubstr("unknown flag '--modle'; did you mean '--model'?"));
 }
 
+TEST(CliTable, NegativeNumberIsAValueAndShortFlagsAreEchoedAsTyped) {
+  CliProject project;
+  CommandResult negative = project.Run({"prompts", "alias", "basic", "production", "-1"});
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_THAT(negative.err, HasSubstr("VERSION must be a number >= 1, got '-1'"));
+  CommandResult short_flag = project.Run({"runs", "show", "-x"});
+  EXPECT_EQ(short_flag.exit_code, 2);
+  EXPECT_THAT(short_flag.err, HasSubstr("unknown flag '-x'"));
+}
+
 TEST(CliRun, EvaluatesEveryRowAndStoresAnswersAssessmentsAndTraces) {
   CliProject project;
   CommandResult r = project.Run({"run", "--quiet"});
