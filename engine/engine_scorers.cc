@@ -21,7 +21,7 @@ void RegisterEngineScorerTypes(const std::string& project_dir) {
   RegisterScorerType("plugin", [project_dir](const ScorerSpec& spec) { return MakePluginScorer(spec, project_dir); });
 }
 
-Result<ScorerSpec> PrepareScorerSpec(const ScorerSettings& settings, PromptResolver* resolver, Store* store,
+Result<ScorerSpec> PrepareScorerSpec(const ScorerSettings& settings, const PromptResolver& resolver,
                                      const std::map<std::string, int>& pinned, JudgeRunInfo* info) {
   ScorerSpec spec{settings.name, settings.type, settings.params_json};
   const std::vector<std::string>& kinds = JudgeKinds();
@@ -54,27 +54,27 @@ Result<ScorerSpec> PrepareScorerSpec(const ScorerSettings& settings, PromptResol
     Result<ResolvedPrompt> resolved = Status::Internal("unresolved");
     auto pin = pinned.find(prompt);
     if (pin != pinned.end()) {
-      resolved = resolver->Resolve(prompt + "/" + std::to_string(pin->second));
-    } else if (std::filesystem::exists(resolver->WorkingFile(prompt))) {
-      resolved = resolver->Resolve(prompt, "judge prompt override");
+      resolved = resolver.Load(prompt + "/" + std::to_string(pin->second));
+    } else if (std::filesystem::exists(resolver.WorkingFile(prompt))) {
+      resolved = resolver.Load(prompt);
       if (resolved.ok() && resolved->content.find(kJudgeMarker) == std::string::npos) {
-        return Status::InvalidInput(resolver->WorkingFile(prompt) + ": a judge prompt must contain the marker '" +
+        return Status::InvalidInput(resolver.WorkingFile(prompt) + ": a judge prompt must contain the marker '" +
                                     std::string(kJudgeMarker) + "' (used by " + who + "); see the default with " +
                                     "'llmeval prompts show " + prompt + "'");
       }
     } else {
-      bool created = false;
-      Result<PromptVersion> v = store->RegisterPrompt(prompt, DefaultJudgeTemplate(settings.type),
-                                                      "llmeval default judge prompt", "", &created);
-      if (!v.ok()) return v.status();
       ResolvedPrompt r;
-      r.name = v->name;
-      r.version = v->version;
-      r.content = v->content;
+      r.name = prompt;
+      r.content = DefaultJudgeTemplate(settings.type);
+      r.unregistered = true;
       resolved = r;
     }
     if (!resolved.ok()) return resolved.status().WithContext(who);
-    info->prompt_versions[prompt] = resolved->version;
+    if (resolved->unregistered) {
+      info->unregistered.push_back(*resolved);
+    } else {
+      info->prompt_versions[prompt] = resolved->version;
+    }
     w.Field("template", resolved->content);
   }
   w.EndObject();
@@ -83,14 +83,15 @@ Result<ScorerSpec> PrepareScorerSpec(const ScorerSettings& settings, PromptResol
 }
 
 Result<ProjectConfig> PrepareRunScorers(const ProjectConfig& config,
-                                        const std::optional<std::vector<std::string>>& names, PromptResolver* resolver,
-                                        Store* store, const std::string& resumed_params_json, JudgeRunInfo* info) {
+                                        const std::optional<std::vector<std::string>>& names,
+                                        const PromptResolver& resolver, const std::string& resumed_params_json,
+                                        JudgeRunInfo* info) {
   RegisterEngineScorerTypes(config.dir);
   std::map<std::string, int> pinned = ReadJudgeRunInfo(resumed_params_json).prompt_versions;
   ProjectConfig prepared = config;
   for (ScorerSettings& sc : prepared.scorers) {
     if (names.has_value() && std::find(names->begin(), names->end(), sc.name) == names->end()) continue;
-    Result<ScorerSpec> spec = PrepareScorerSpec(sc, resolver, store, pinned, info);
+    Result<ScorerSpec> spec = PrepareScorerSpec(sc, resolver, pinned, info);
     if (!spec.ok()) {
       std::string where = config.path.empty() ? "" : config.path + ":" + std::to_string(sc.line) + ": ";
       return Status(spec.status().code(), where + spec.status().message());
@@ -98,6 +99,17 @@ Result<ProjectConfig> PrepareRunScorers(const ProjectConfig& config,
     sc.params_json = spec->params_json;
   }
   return prepared;
+}
+
+Status RegisterJudgePrompts(PromptResolver* resolver, JudgeRunInfo* info) {
+  for (ResolvedPrompt& prompt : info->unregistered) {
+    Status s =
+        resolver->Register(&prompt, prompt.file.empty() ? "llmeval default judge prompt" : "judge prompt override");
+    if (!s.ok()) return s;
+    info->prompt_versions[prompt.name] = prompt.version;
+  }
+  info->unregistered.clear();
+  return Status::OK();
 }
 
 std::string AddJudgeRunInfo(const std::string& params_json, const JudgeRunInfo& info) {

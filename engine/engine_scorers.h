@@ -7,10 +7,11 @@
 // - PrepareScorerSpec turns a configured scorer into the ScorerSpec MakeScorer() gets. For the judge types
 //   (guidelines, relevance_to_query, correctness, safety) without an explicit `template` parameter, the judge's
 //   instructions are the versioned prompt `judge_<kind>`: the working file <prompts dir>/judge_<kind>.txt when it
-//   exists (users override the judge prompt there), else the default template (scorers/judge.h), registered in the
-//   store so `llmeval prompts show judge_guidelines` shows it. Either way the text goes into the spec's `template`
-//   parameter and the version into JudgeRunInfo. A judge's `human_label_column` parameter (a dataset column holding
-//   yes/no/pass/fail labels by people) is taken out of the spec and recorded, for judge-vs-human agreement.
+//   exists (users override the judge prompt there), else the default template (scorers/judge.h), to be registered
+//   in the store (RegisterJudgePrompts, once the run's input is checked) so `llmeval prompts show judge_guidelines`
+//   shows it. Either way the text goes into the spec's `template` parameter and the prompt into JudgeRunInfo. A judge's
+//   `human_label_column` parameter (a dataset column holding yes/no/pass/fail labels by people) is taken out of the
+//   spec and recorded, for judge-vs-human agreement.
 //
 // - ComputeHumanAgreement compares scorers with people: per scorer, its decided outcomes against human feedback
 //   (`llmeval feedback add`) on the same items, and against a judge's human label column; percent agreement and
@@ -41,19 +42,24 @@ void RegisterEngineScorerTypes(const std::string& project_dir);
 struct JudgeRunInfo {
   std::map<std::string, int> prompt_versions;              // "judge_guidelines" -> 2
   std::map<std::string, std::string> human_label_columns;  // scorer name -> normalized dataset column
+  std::vector<ResolvedPrompt> unregistered;                // Judge prompts not stored yet: RegisterJudgePrompts.
 };
 
 // `pinned` (a resumed run's prompt versions) makes judges use exactly those stored versions. Errors name the scorer
-// (and the override file when its content is not a valid judge template).
-Result<ScorerSpec> PrepareScorerSpec(const ScorerSettings& settings, PromptResolver* resolver, Store* store,
+// (and the override file when its content is not a valid judge template). Writes nothing.
+Result<ScorerSpec> PrepareScorerSpec(const ScorerSettings& settings, const PromptResolver& resolver,
                                      const std::map<std::string, int>& pinned, JudgeRunInfo* info);
 
 // The run-start step: registers the engine scorer types for config.dir and returns a copy of `config` whose scorers
 // (those named in `names`, nullopt: all) went through PrepareScorerSpec; `resumed_params_json` is the params_json of
 // the run being resumed ("{}" otherwise), whose judge prompt versions are reused. Errors name the config file and line.
 Result<ProjectConfig> PrepareRunScorers(const ProjectConfig& config,
-                                        const std::optional<std::vector<std::string>>& names, PromptResolver* resolver,
-                                        Store* store, const std::string& resumed_params_json, JudgeRunInfo* info);
+                                        const std::optional<std::vector<std::string>>& names,
+                                        const PromptResolver& resolver, const std::string& resumed_params_json,
+                                        JudgeRunInfo* info);
+
+// Stores the judge prompts PrepareScorerSpec left unregistered and records their versions in info->prompt_versions.
+Status RegisterJudgePrompts(PromptResolver* resolver, JudgeRunInfo* info);
 
 // `params_json` (a JSON object) with the info's two members added when they are not empty.
 std::string AddJudgeRunInfo(const std::string& params_json, const JudgeRunInfo& info);

@@ -97,9 +97,8 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   std::vector<std::string> scorer_names;
   PromptResolver resolver(store.get(), config.Resolve(config.prompts_dir));
   JudgeRunInfo judge_info;
-  Result<ProjectConfig> scoring_config =
-      PrepareRunScorers(config, options.scorers, &resolver, store.get(),
-                        options.resume_run_id != 0 ? resumed.params_json : "{}", &judge_info);
+  Result<ProjectConfig> scoring_config = PrepareRunScorers(
+      config, options.scorers, resolver, options.resume_run_id != 0 ? resumed.params_json : "{}", &judge_info);
   if (!scoring_config.ok()) return scoring_config.status();
   s = BuildScorers(*scoring_config, options.scorers, &ctx, &scorer_names);
   if (!s.ok()) return s;
@@ -107,6 +106,8 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   ProviderSet providers(&config);
   std::string judge_ref = options.judge.empty() ? config.judge : options.judge;
   s = SetupJudge(&providers, judge_ref, &ctx);
+  if (!s.ok()) return s;
+  s = RegisterJudgePrompts(&resolver, &judge_info);  // Only now that every input is checked.
   if (!s.ok()) return s;
   PriceTable prices = BuildPriceTable(config);
   ctx.prices = &prices;

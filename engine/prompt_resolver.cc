@@ -1,5 +1,6 @@
 #include "engine/prompt_resolver.h"
 
+#include "core/hash.h"
 #include "core/strings.h"
 #include "engine/file_io.h"
 #include "engine/subprocess.h"
@@ -27,41 +28,62 @@ std::string PromptResolver::GitCommit() const {
 }
 
 Result<ResolvedPrompt> PromptResolver::Resolve(const std::string& ref_text, const std::string& message) {
+  Result<ResolvedPrompt> resolved = Load(ref_text);
+  if (!resolved.ok()) return resolved;
+  Status s = Register(&resolved.value(), message);
+  if (!s.ok()) return s;
+  return resolved;
+}
+
+Result<ResolvedPrompt> PromptResolver::Load(const std::string& ref_text) const {
   Result<PromptRef> ref = ParsePromptRef(ref_text);
   if (!ref.ok()) return ref.status();
   ResolvedPrompt resolved;
   resolved.ref = ref_text;
   resolved.name = ref->name;
-  Result<PromptVersion> version = Status::Internal("unresolved");
-  switch (ref->kind) {
-    case PromptRef::Kind::kWorkingFile: {
-      std::string path = WorkingFile(ref->name);
-      Result<std::string> content = ReadWholeFile(path);
-      if (!content.ok()) {
-        if (content.status().code() == StatusCode::kNotFound) {
-          return Status::NotFound("prompt '" + ref->name + "': no file " + path +
-                                  " (prompts are <prompts dir>/<name>.txt; stored versions are named like " +
-                                  ref->name + "/1 or " + ref->name + "@latest)");
-        }
-        return content.status();
+  if (ref->kind == PromptRef::Kind::kWorkingFile) {
+    std::string path = WorkingFile(ref->name);
+    Result<std::string> content = ReadWholeFile(path);
+    if (!content.ok()) {
+      if (content.status().code() == StatusCode::kNotFound) {
+        return Status::NotFound("prompt '" + ref->name + "': no file " + path +
+                                " (prompts are <prompts dir>/<name>.txt; stored versions are named like " + ref->name +
+                                "/1 or " + ref->name + "@latest)");
       }
-      bool created = false;
-      version = store_->RegisterPrompt(ref->name, *content, message, GitCommit(), &created);
-      resolved.newly_registered = created;
-      break;
+      return content.status();
     }
-    case PromptRef::Kind::kVersion:
-      version = store_->GetPromptVersion(ref->name, ref->version);
-      break;
-    case PromptRef::Kind::kAlias:
-      version = store_->GetPromptByAlias(ref->name, ref->alias);
-      break;
+    resolved.file = path;
+    resolved.content = *std::move(content);
+    resolved.sha256 = Sha256Hex(resolved.content);
+    resolved.unregistered = true;
+    return resolved;
   }
+  if (store_ == nullptr) {
+    return Status::NotFound("prompt '" + ref->name + "' has no stored versions (there is no store yet; a run of " +
+                            "the working file " + WorkingFile(ref->name) + " stores its first version)");
+  }
+  Result<PromptVersion> version = ref->kind == PromptRef::Kind::kVersion
+                                      ? store_->GetPromptVersion(ref->name, ref->version)
+                                      : store_->GetPromptByAlias(ref->name, ref->alias);
   if (!version.ok()) return version.status();
   resolved.version = version->version;
   resolved.content = version->content;
   resolved.sha256 = version->sha256;
   return resolved;
+}
+
+Status PromptResolver::Register(ResolvedPrompt* prompt, const std::string& message) {
+  if (!prompt->unregistered) return Status::OK();
+  if (store_ == nullptr) return Status::Internal("prompt '" + prompt->name + "' registered without a store");
+  bool created = false;
+  Result<PromptVersion> version =
+      store_->RegisterPrompt(prompt->name, prompt->content, message, prompt->file.empty() ? "" : GitCommit(), &created);
+  if (!version.ok()) return version.status();
+  prompt->version = version->version;
+  prompt->sha256 = version->sha256;
+  prompt->newly_registered = created;
+  prompt->unregistered = false;
+  return Status::OK();
 }
 
 }  // namespace llmeval

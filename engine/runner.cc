@@ -254,11 +254,21 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
                               const std::atomic<int>* interrupts) {
   RunOptions options = given;
   std::string store_path = StorePath(config, options.db);
-  Result<std::unique_ptr<Store>> opened = Store::Open(store_path);
-  if (!opened.ok()) return opened.status();
-  std::unique_ptr<Store> store = std::move(opened.value());
-  Status s = store->RecoverAbandonedRuns();
-  if (!s.ok()) return s;
+  // An existing store is opened now (a resumed run and stored prompt versions are read from it); a new one is created
+  // only once every input is checked, so input rejected with exit 2 leaves nothing behind.
+  std::unique_ptr<Store> store;
+  if (options.resume_run_id != 0 && !FileExists(store_path)) {
+    return Status::NotFound("no run " + std::to_string(options.resume_run_id) + " to resume: there is no store at " +
+                            store_path);
+  }
+  if (FileExists(store_path)) {
+    Result<std::unique_ptr<Store>> opened = Store::Open(store_path);
+    if (!opened.ok()) return opened.status();
+    store = std::move(opened.value());
+    Status recovered = store->RecoverAbandonedRuns();
+    if (!recovered.ok()) return recovered;
+  }
+  Status s;
 
   RunRecord resumed;
   std::vector<VariantRecord> resumed_variants;
@@ -337,9 +347,10 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   for (const auto& [k, v] : ctx.fixed_variables) available.push_back(k);
   for (const auto& [k, v] : ctx.placeholder_columns) available.push_back(k);
   for (const std::string& ref : prompt_refs) {
-    Result<ResolvedPrompt> p = resolver.Resolve(ref);
+    Result<ResolvedPrompt> p = resolver.Load(ref);
     if (!p.ok()) return p.status();
-    std::string label = p->name + "/" + std::to_string(p->version);
+    // Errors in a working file name the file; a stored version is named like basic/3.
+    std::string label = p->file.empty() ? p->name + "/" + std::to_string(p->version) : p->file;
     Result<Template> t = Template::Parse(p->content, label);
     if (!t.ok()) return t.status();
     std::vector<std::string> missing = UnboundPlaceholders(*t, available);
@@ -351,8 +362,10 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
                                   (ctx.fixed_variables.empty() ? "" : "; variables: set with --var NAME=VALUE"));
     }
     for (size_t j = 0; j < prompts.size(); ++j) {
-      if (prompts[j].name == p->name && prompts[j].version == p->version) {
-        return Status::InvalidInput("the prompts to evaluate name " + label + " twice (" + prompt_refs[j] + " and " +
+      if (prompts[j].name == p->name && prompts[j].sha256 == p->sha256) {  // The same text is the same version.
+        int version = p->version != 0 ? p->version : prompts[j].version;
+        std::string twice = version != 0 ? p->name + "/" + std::to_string(version) : p->name;
+        return Status::InvalidInput("the prompts to evaluate name " + twice + " twice (" + prompt_refs[j] + " and " +
                                     ref + "); each prompt version is one column of the grid");
       }
     }
@@ -361,12 +374,12 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   }
   ResolvedPrompt system_prompt, addendum;
   if (!config.system_prompt.empty()) {
-    Result<ResolvedPrompt> p = resolver.Resolve(config.system_prompt);
+    Result<ResolvedPrompt> p = resolver.Load(config.system_prompt);
     if (!p.ok()) return p.status().WithContext("system_prompt");
     system_prompt = *p;
   }
   if (!ctx.tool_specs.empty() && !config.tools_addendum.empty()) {
-    Result<ResolvedPrompt> p = resolver.Resolve(config.tools_addendum);
+    Result<ResolvedPrompt> p = resolver.Load(config.tools_addendum);
     if (!p.ok()) return p.status().WithContext("tools_addendum");
     addendum = *p;
   }
@@ -376,7 +389,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   JudgeRunInfo judge_info;
   if (!options.generate_only) {
     Result<ProjectConfig> scoring_config =
-        PrepareRunScorers(config, options.scorers, &resolver, store.get(), resumed.params_json, &judge_info);
+        PrepareRunScorers(config, options.scorers, resolver, resumed.params_json, &judge_info);
     if (!scoring_config.ok()) return scoring_config.status();
     s = BuildScorers(*scoring_config, options.scorers, &ctx, &scorer_names);
     if (!s.ok()) return s;
@@ -419,7 +432,24 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   for (const ResolvedModel& m : resolved_models) over_http = over_http || m.provider_name != "sim";
   if (std::string warning = OpenFileWarning(concurrency, over_http); !warning.empty()) observer->OnWarning(warning);
 
-  // 6. The run record and its variants.
+  // 6. Every input is checked: only now is anything written. The prompts read from working files are stored as
+  // versions, then the run record and its variants.
+  if (store == nullptr) {
+    Result<std::unique_ptr<Store>> created = Store::Open(store_path);
+    if (!created.ok()) return created.status();
+    store = std::move(created.value());
+  }
+  resolver.set_store(store.get());
+  for (ResolvedPrompt& p : prompts) {
+    s = resolver.Register(&p, "");
+    if (!s.ok()) return s;
+  }
+  for (ResolvedPrompt* p : {&system_prompt, &addendum}) {
+    s = resolver.Register(p, "");
+    if (!s.ok()) return s;
+  }
+  s = RegisterJudgePrompts(&resolver, &judge_info);
+  if (!s.ok()) return s;
   int64_t run_id = 0;
   if (options.resume_run_id != 0) {
     run_id = resumed.id;

@@ -166,6 +166,7 @@ TEST(CliRun, GridOfPromptsAndModelsStoresEveryCell) {
 
 TEST(CliRun, APromptOrModelNamedTwiceIsBadInputAndRecordsNothing) {
   CliProject project;
+  ASSERT_EQ(project.Run({"prompts", "register", "basic"}).exit_code, 0);  // basic/1 exists once it is stored.
   CommandResult prompts = project.Run({"run", "--quiet", "--prompt", "basic,basic/1"});
   EXPECT_EQ(prompts.exit_code, 2);
   EXPECT_THAT(prompts.err, HasSubstr("name basic/1 twice (basic and basic/1)"));
