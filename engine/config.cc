@@ -103,6 +103,30 @@ class ConfigReader {
   std::string file_;
 };
 
+// Every mapping in the document, at any depth, must have plain scalar keys, each given once: YAML parsers keep the
+// last of two equal keys, which silently drops the first setting.
+Status CheckMappingKeys(const ConfigReader& r, const YAML::Node& node) {
+  if (node.IsSequence()) {
+    for (const auto& element : node) {
+      Status s = CheckMappingKeys(r, element);
+      if (!s.ok()) return s;
+    }
+  }
+  if (!node.IsMap()) return Status::OK();
+  std::map<std::string, int> first_line;
+  for (const auto& entry : node) {
+    if (!entry.first.IsScalar()) return r.Error(entry.first, "expected a plain name as the key, not a list or mapping");
+    std::string key = entry.first.as<std::string>();
+    auto [it, inserted] = first_line.emplace(key, entry.first.Mark().line + 1);
+    if (!inserted) {
+      return r.Error(entry.first, "duplicate key '" + key + "' (first at line " + std::to_string(it->second) + ")");
+    }
+    Status s = CheckMappingKeys(r, entry.second);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 // Writes a YAML node as JSON: plain scalars that read as numbers or booleans keep that type.
 void YamlToJson(const YAML::Node& node, JsonWriter* w) {
   if (node.IsMap()) {
@@ -422,7 +446,9 @@ Result<ProjectConfig> LoadProjectConfig(const std::string& path) {
   if (root.IsNull()) return c;
   if (!root.IsMap()) return reader.Error(root, "expected a mapping of settings at the top level");
   try {
-    Status s = ReadTopLevel(reader, root, &c);
+    Status s = CheckMappingKeys(reader, root);
+    if (!s.ok()) return s;
+    s = ReadTopLevel(reader, root, &c);
     if (!s.ok()) return s;
   } catch (const YAML::Exception& e) {
     return Status::InvalidInput(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
