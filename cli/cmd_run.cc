@@ -9,6 +9,7 @@
 #include "cli/summary_printer.h"
 #include "core/clock.h"
 #include "core/strings.h"
+#include "engine/config.h"
 #include "engine/evaluator.h"
 #include "engine/run_summary.h"
 #include "engine/runner.h"
@@ -172,6 +173,11 @@ int RunOrGenerate(const Args& args, bool generate_only) {
   options.concurrency = static_cast<int>(*concurrency);
   options.resume_run_id = *resume;
   options.temperature = *temperature;
+  if (temperature->has_value() && !(**temperature >= 0 && **temperature <= kMaxTemperature)) {
+    return Fail(command, Status::InvalidInput("--temperature expects a number between 0 and 2 (the OpenAI range), "
+                                              "got '" +
+                                              flags->Get("temperature") + "'"));
+  }
   if (flags->Has("max-tokens")) {
     Result<int64_t> v = flags->GetInt("max-tokens", 0, 1);
     if (!v.ok()) return Fail(command, v.status());

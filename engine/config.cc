@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -11,6 +12,12 @@
 
 namespace llmeval {
 namespace {
+
+std::string FormatNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
+}
 
 // Reads one YAML document with positions in errors. Each accessor checks the node's type and reports
 // "<file>:<line>:<column>: <key>: expected <what>".
@@ -57,6 +64,17 @@ class ConfigReader {
     if (!v.has_value()) return Error(node, key + ": expected a number");
     *out = *v;
     return Status::OK();
+  }
+
+  // A number >= min, and <= max when max is given.
+  Status Double(const YAML::Node& node, const std::string& key, double min, std::optional<double> max,
+                double* out) const {
+    Status s = Double(node, key, out);
+    if (!s.ok()) return s;
+    if (*out >= min && (!max.has_value() || *out <= *max)) return Status::OK();
+    std::string expected = max.has_value() ? "a number between " + FormatNumber(min) + " and " + FormatNumber(*max)
+                                           : "a number >= " + FormatNumber(min);
+    return Error(node, key + ": expected " + expected + ", got " + node.as<std::string>());
   }
 
   Status Bool(const YAML::Node& node, const std::string& key, bool* out) const {
@@ -178,8 +196,8 @@ Status ReadProvider(const ConfigReader& r, const std::string& name, const YAML::
       for (auto& [k, value] : headers) p->headers.push_back({k, value});
     }
     if (key == "max_concurrency" && (s = r.Int(v, context, 1, &n)).ok()) p->max_concurrency = static_cast<int>(n);
-    if (key == "requests_per_minute") s = r.Double(v, context, &p->requests_per_minute);
-    if (key == "tokens_per_minute") s = r.Double(v, context, &p->tokens_per_minute);
+    if (key == "requests_per_minute") s = r.Double(v, context, 0, std::nullopt, &p->requests_per_minute);
+    if (key == "tokens_per_minute") s = r.Double(v, context, 0, std::nullopt, &p->tokens_per_minute);
     if (key == "max_attempts" && (s = r.Int(v, context, 1, &n)).ok()) p->max_attempts = static_cast<int>(n);
     if (key == "timeout_ms" && (s = r.Int(v, context, 1, &n)).ok()) p->timeout_ms = n;
     if (key == "max_completion_tokens") s = r.Bool(v, context, &p->use_max_completion_tokens);
@@ -353,7 +371,7 @@ Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig
     if (key == "variables") s = r.StringMap(v, key, &c->variables);
     if (key == "concurrency" && (s = r.Int(v, key, 1, &n)).ok()) c->concurrency = static_cast<int>(n);
     if (key == "repeat" && (s = r.Int(v, key, 1, &n)).ok()) c->repeat = static_cast<int>(n);
-    if (key == "temperature" && (s = r.Double(v, key, &d)).ok()) c->temperature = d;
+    if (key == "temperature" && (s = r.Double(v, key, 0, kMaxTemperature, &d)).ok()) c->temperature = d;
     if (key == "max_tokens" && (s = r.Int(v, key, 1, &n)).ok()) c->max_tokens = n;
     if (key == "seed" && (s = r.Int(v, key, 0, &n)).ok()) c->seed = n;
     if (key == "max_steps" && (s = r.Int(v, key, 1, &n)).ok()) c->max_steps = static_cast<int>(n);
@@ -399,12 +417,11 @@ Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig
         price.model = p.first.as<std::string>();
         s = r.CheckKeys(p.second, {"input_per_mtok", "output_per_mtok", "cached_input_per_mtok"},
                         "prices." + price.model);
-        if (s.ok() && p.second["input_per_mtok"])
-          s = r.Double(p.second["input_per_mtok"], "input_per_mtok", &price.input_per_mtok);
-        if (s.ok() && p.second["output_per_mtok"])
-          s = r.Double(p.second["output_per_mtok"], "output_per_mtok", &price.output_per_mtok);
-        if (s.ok() && p.second["cached_input_per_mtok"]) {
-          s = r.Double(p.second["cached_input_per_mtok"], "cached_input_per_mtok", &price.cached_input_per_mtok);
+        std::string context = "prices." + price.model + ".";
+        for (auto [name, out] : {std::pair{"input_per_mtok", &price.input_per_mtok},
+                                 std::pair{"output_per_mtok", &price.output_per_mtok},
+                                 std::pair{"cached_input_per_mtok", &price.cached_input_per_mtok}}) {
+          if (s.ok() && p.second[name]) s = r.Double(p.second[name], context + name, 0, std::nullopt, out);
         }
         if (!s.ok()) return s;
         c->prices.push_back(price);

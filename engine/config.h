@@ -13,6 +13,9 @@
 
 namespace llmeval {
 
+// Sampling temperatures run from 0 to this (the OpenAI range), in the config and on the command line.
+inline constexpr double kMaxTemperature = 2.0;
+
 struct ProviderSettings {
   std::string name;
   std::string base_url;
@@ -47,8 +50,8 @@ struct ToolSettings {
 struct ScorerSettings {
   std::string name;
   std::string type;
-  std::string params_json = "{}";  // Every other key of the scorer's YAML entry, as a JSON object.
-  int line = 0;                    // Where it was declared, for error messages.
+  std::string params_json = "{}";          // Every other key of the scorer's YAML entry, as a JSON object.
+  int line = 0;                            // Where it was declared, for error messages.
 };
 
 struct PriceSettings {

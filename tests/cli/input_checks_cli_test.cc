@@ -72,5 +72,19 @@ TEST(CliInputChecks, ResumingInAProjectWithoutAStoreCreatesNone) {
   EXPECT_FALSE(StoreExists(project));
 }
 
+TEST(CliInputChecks, TemperatureOutsideZeroToTwoIsRejected) {
+  CliProject project;
+  for (const char* t : {"9", "-1"}) {
+    CommandResult r = project.Run({"run", "--quiet", "--temperature", t});
+    EXPECT_EQ(r.exit_code, 2) << t;
+    EXPECT_THAT(r.err, HasSubstr("--temperature expects a number between 0 and 2"));
+  }
+  project.Write("llmeval.yaml", "dataset: questions.csv\nprompt: basic\ntemperature: -5\n");
+  CommandResult r = project.Run({"run", "--quiet"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("llmeval.yaml:3:14: temperature: expected a number between 0 and 2, got -5"));
+  EXPECT_FALSE(StoreExists(project));
+}
+
 }  // namespace
 }  // namespace llmeval::testing

@@ -47,5 +47,22 @@ TEST(ConfigDuplicateKeys, TheSameKeyInDifferentMappingsIsFine) {
   EXPECT_EQ(LoadError("providers:\n  a: {base_url: http://a}\n  b: {base_url: http://b}\n"), "");
 }
 
+TEST(ConfigRanges, TemperatureRunsFromZeroToTwo) {
+  EXPECT_EQ(LoadError("temperature: -5\n"), "llmeval.yaml:1:14: temperature: expected a number between 0 and 2, got -5");
+  EXPECT_THAT(LoadError("temperature: 2.5\n"), HasSubstr("llmeval.yaml:1:14: temperature: expected a number between"));
+  EXPECT_EQ(LoadError("temperature: 0\n"), "");
+  EXPECT_EQ(LoadError("temperature: 2\n"), "");
+}
+
+TEST(ConfigRanges, PricesAndRateLimitsAreNotNegative) {
+  EXPECT_EQ(LoadError("prices:\n  sim: {input_per_mtok: -1, output_per_mtok: 2}\n"),
+            "llmeval.yaml:2:25: prices.sim.input_per_mtok: expected a number >= 0, got -1");
+  EXPECT_THAT(LoadError("prices:\n  sim: {input_per_mtok: 1, output_per_mtok: -2}\n"),
+              HasSubstr("prices.sim.output_per_mtok: expected a number >= 0"));
+  EXPECT_THAT(LoadError("providers:\n  p: {base_url: http://a, requests_per_minute: -60}\n"),
+              HasSubstr("providers.p.requests_per_minute: expected a number >= 0"));
+  EXPECT_EQ(LoadError("prices:\n  sim: {input_per_mtok: 0, output_per_mtok: 0.5}\n"), "");
+}
+
 }  // namespace
 }  // namespace llmeval
