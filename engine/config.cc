@@ -33,6 +33,10 @@ class ConfigReader {
   }
 
   Status CheckKeys(const YAML::Node& map, const std::set<std::string>& known, const std::string& context) const {
+    if (!map.IsMap()) {
+      return Error(map, context + ": expected a mapping with keys " +
+                            JoinStrings(std::vector<std::string>(known.begin(), known.end()), ", "));
+    }
     for (const auto& entry : map) {
       std::string key = entry.first.as<std::string>();
       if (known.count(key) == 0) {
@@ -415,6 +419,10 @@ Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig
       for (const auto& p : v) {
         PriceSettings price;
         price.model = p.first.as<std::string>();
+        if (!p.second.IsMap()) {
+          return r.Error(p.second, "prices." + price.model + ": expected a mapping with input_per_mtok and " +
+                                       "output_per_mtok (US dollars per million tokens)");
+        }
         s = r.CheckKeys(p.second, {"input_per_mtok", "output_per_mtok", "cached_input_per_mtok"},
                         "prices." + price.model);
         std::string context = "prices." + price.model + ".";
@@ -467,8 +475,10 @@ Result<ProjectConfig> LoadProjectConfig(const std::string& path) {
     if (!s.ok()) return s;
     s = ReadTopLevel(reader, root, &c);
     if (!s.ok()) return s;
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidInput(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  } catch (const YAML::Exception& e) {  // A shape no check above caught: still name the file, and the place if known.
+    std::string where = path;
+    if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    return Status::InvalidInput(where + ": unexpected YAML structure: " + e.msg);
   }
   return c;
 }

@@ -64,5 +64,43 @@ TEST(ConfigRanges, PricesAndRateLimitsAreNotNegative) {
   EXPECT_EQ(LoadError("prices:\n  sim: {input_per_mtok: 0, output_per_mtok: 0.5}\n"), "");
 }
 
+TEST(ConfigShapes, APriceThatIsNotAMappingSaysWhatIsExpected) {
+  EXPECT_EQ(LoadError("prices: {sim: [1, 2]}\n"),
+            "llmeval.yaml:1:15: prices.sim: expected a mapping with input_per_mtok and output_per_mtok (US dollars "
+            "per million tokens)");
+  EXPECT_THAT(LoadError("prices:\n  sim: 0.5\n"), HasSubstr("llmeval.yaml:2:8: prices.sim: expected a mapping"));
+  EXPECT_THAT(LoadError("prices: [1, 2]\n"), HasSubstr("llmeval.yaml:1:9: prices: expected a mapping"));
+}
+
+TEST(ConfigShapes, EverySectionNamesThePlaceAndTheExpectedShape) {
+  struct Case {
+    const char* yaml;
+    const char* error;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"dataset: [a.csv]\n", "llmeval.yaml:1:10: dataset: expected a path or a mapping"},
+           {"dataset: {path: a.csv, columns: [a]}\n", "llmeval.yaml:1:33: dataset.columns: expected a mapping"},
+           {"providers: [a]\n", "llmeval.yaml:1:12: providers: expected a mapping"},
+           {"providers: {local: 5}\n", "llmeval.yaml:1:20: providers.local: expected a mapping"},
+           {"providers: {local: {base_url: [x]}}\n", "llmeval.yaml:1:31: providers.local.base_url: expected a string"},
+           {"providers: {local: {base_url: x, headers: [a]}}\n",
+            "llmeval.yaml:1:43: providers.local.headers: expected a mapping"},
+           {"tools: {t: [1]}\n", "llmeval.yaml:1:12: tools.t: expected a mapping"},
+           {"tools: {t: {kind: command, command: {a: b}}}\n",
+            "llmeval.yaml:1:37: tools.t.command: expected a string or a list of strings"},
+           {"scorers: [5]\n", "llmeval.yaml:1:11: scorers: expected a mapping with name and type"},
+           {"scorers: {a: 1}\n", "llmeval.yaml:1:10: scorers: expected a list"},
+           {"gate: {rules: {a: 1}}\n", "llmeval.yaml:1:15: gate.rules: expected a list of rules"},
+           {"gate: [1]\n", "llmeval.yaml:1:7: gate: expected a mapping"},
+           {"variables: [a]\n", "llmeval.yaml:1:12: variables: expected a mapping"},
+           {"experiment: {a: b}\n", "llmeval.yaml:1:13: experiment: expected a string"},
+           {"model: {a: b}\n", "llmeval.yaml:1:8: model: expected a string or a list of strings"},
+           {"concurrency: [4]\n", "llmeval.yaml:1:14: concurrency: expected a whole number"},
+           {"? [a, b]\n: 1\n", "llmeval.yaml:1:3: expected a plain name as the key"},
+       }) {
+    EXPECT_THAT(LoadError(c.yaml), HasSubstr(c.error)) << c.yaml;
+  }
+}
+
 }  // namespace
 }  // namespace llmeval
