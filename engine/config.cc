@@ -125,6 +125,22 @@ class ConfigReader {
   std::string file_;
 };
 
+// The 1-based line and column of the first tab in the indentation of a line, up to `last_line` (0: any line), or
+// {0, 0}. YAML indents with spaces only; its parser then reports a confusing error further on.
+std::pair<int, int> FirstTabIndent(std::string_view text, int last_line) {
+  int line = 1;
+  for (size_t start = 0; start < text.size() && (last_line == 0 || line <= last_line); ++line) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view content = text.substr(start, end - start);
+    size_t indent = content.find_first_not_of(" \t");
+    size_t tab = content.substr(0, indent).find('\t');
+    if (indent != std::string_view::npos && tab != std::string_view::npos) return {line, static_cast<int>(tab) + 1};
+    start = end + 1;
+  }
+  return {0, 0};
+}
+
 // Every mapping in the document, at any depth, must have plain scalar keys, each given once: YAML parsers keep the
 // last of two equal keys, which silently drops the first setting.
 Status CheckMappingKeys(const ConfigReader& r, const YAML::Node& node) {
@@ -465,6 +481,11 @@ Result<ProjectConfig> LoadProjectConfig(const std::string& path) {
   try {
     root = YAML::Load(*text);
   } catch (const YAML::Exception& e) {
+    auto [tab_line, tab_column] = FirstTabIndent(*text, e.mark.is_null() ? 0 : e.mark.line + 1);
+    if (tab_line > 0) {
+      return Status::InvalidInput(path + ":" + std::to_string(tab_line) + ":" + std::to_string(tab_column) +
+                                  ": invalid YAML: a tab indents this line; YAML allows only spaces for indentation");
+    }
     return Status::InvalidInput(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                                 ": invalid YAML: " + e.msg);
   }

@@ -102,5 +102,14 @@ TEST(ConfigShapes, EverySectionNamesThePlaceAndTheExpectedShape) {
   }
 }
 
+TEST(ConfigTabs, ATabInTheIndentationIsNamedAsSuch) {
+  EXPECT_EQ(LoadError("dataset:\n  path: q.csv\n\tid_column: id\n"),
+            "llmeval.yaml:3:1: invalid YAML: a tab indents this line; YAML allows only spaces for indentation");
+  EXPECT_THAT(LoadError("providers:\n  local:\n  \tbase_url: x\n"), HasSubstr("llmeval.yaml:3:3: invalid YAML: a tab"));
+  // A tab inside a value is text, and other syntax errors keep the parser's message.
+  EXPECT_EQ(LoadError("experiment: \"a\tb\"\n"), "");
+  EXPECT_THAT(LoadError("experiment: [a\n"), HasSubstr("invalid YAML: end of sequence"));
+}
+
 }  // namespace
 }  // namespace llmeval
