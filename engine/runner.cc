@@ -236,6 +236,31 @@ std::string OpenFileWarning(int concurrency, bool over_http) {
          "concurrency";
 }
 
+// A variable (--var or the config's `variables:`) binds only placeholders the dataset leaves unbound: one named
+// like a column would replace the column's value in the prompt while the stored inputs keep the dataset's.
+Status CheckVariablesBindNoColumn(const ProjectConfig& config, const RunOptions& options,
+                                  const std::string& dataset_path, const RunContext& ctx) {
+  auto check = [&](const std::string& name, const std::string& where) {
+    std::string key = AsciiLower(name);
+    bool column = std::find(ctx.columns.begin(), ctx.columns.end(), key) != ctx.columns.end();
+    if (!column && ctx.placeholder_columns.count(key) == 0) return Status::OK();
+    return Status::InvalidInput(where + ": '" + name + "' is " +
+                                (column ? "a column of " + dataset_path
+                                        : "mapped to a column of " + dataset_path + " by dataset.columns") +
+                                "; variables may only set placeholders the dataset does not provide (rename the "
+                                "placeholder or the variable)");
+  };
+  for (const auto& [name, value] : options.variables) {
+    Status s = check(name, "--var " + name);
+    if (!s.ok()) return s;
+  }
+  for (const auto& [name, value] : config.variables) {
+    Status s = check(name, config.path + ": variables." + name);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 uint64_t RandomSeed() {
   std::random_device rd;
   return (static_cast<uint64_t>(rd()) << 32) ^ rd();
@@ -319,6 +344,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     }
     ctx.placeholder_columns[AsciiLower(placeholder)] = index;
   }
+  s = CheckVariablesBindNoColumn(config, options, dataset_path, ctx);
+  if (!s.ok()) return s;
   ctx.id_column = scan->id_column;
 
   // 2. Tools.

@@ -86,5 +86,20 @@ TEST(CliInputChecks, TemperatureOutsideZeroToTwoIsRejected) {
   EXPECT_FALSE(StoreExists(project));
 }
 
+TEST(CliInputChecks, AVariableNamedLikeADatasetColumnIsRejected) {
+  CliProject project;
+  for (const char* var : {"question=foo", "Category=x"}) {
+    CommandResult r = project.Run({"run", "--quiet", "--var", var});
+    EXPECT_EQ(r.exit_code, 2) << var;
+    EXPECT_THAT(r.err, HasSubstr("is a column of"));
+    EXPECT_THAT(r.err, HasSubstr("questions.csv"));
+  }
+  project.Write("llmeval.yaml", "dataset: questions.csv\nprompt: basic\nvariables: {weight: heavy}\n");
+  CommandResult config = project.Run({"run", "--quiet"});
+  EXPECT_EQ(config.exit_code, 2);
+  EXPECT_THAT(config.err, HasSubstr("llmeval.yaml: variables.weight: 'weight' is a column of"));
+  EXPECT_FALSE(StoreExists(project));
+}
+
 }  // namespace
 }  // namespace llmeval::testing
