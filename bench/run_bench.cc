@@ -93,10 +93,10 @@ ProjectConfig MakeConfig(const Setup& s, const std::string& dataset, const std::
     c.models = {"sim"};
     c.judge = "sim";
   }
-  c.scorers.push_back({"enough_words", "word_count", "{\"min\":5}", 1});
-  c.scorers.push_back({"not_too_many_words", "word_count", "{\"max\":1000}", 2});
+  c.scorers.push_back({"enough_words", "word_count", "{\"min\":5}", 1, {}});
+  c.scorers.push_back({"not_too_many_words", "word_count", "{\"max\":1000}", 2, {}});
   if (s.judge) {
-    c.scorers.push_back({"english", "guidelines", "{\"guidelines\":[\"The answer should be in English.\"]}", 3});
+    c.scorers.push_back({"english", "guidelines", "{\"guidelines\":[\"The answer should be in English.\"]}", 3, {}});
   }
   return c;
 }

@@ -287,6 +287,7 @@ Status ReadScorer(const ConfigReader& r, const YAML::Node& node, ScorerSettings*
   for (const auto& entry : node) {
     std::string key = entry.first.as<std::string>();
     if (key == "name" || key == "type") continue;
+    sc->param_lines[key] = entry.first.Mark().line + 1;
     w.Key(key);
     YamlToJson(entry.second, &w);
   }
@@ -442,9 +443,9 @@ Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig
         s = r.CheckKeys(p.second, {"input_per_mtok", "output_per_mtok", "cached_input_per_mtok"},
                         "prices." + price.model);
         std::string context = "prices." + price.model + ".";
-        for (auto [name, out] : {std::pair{"input_per_mtok", &price.input_per_mtok},
-                                 std::pair{"output_per_mtok", &price.output_per_mtok},
-                                 std::pair{"cached_input_per_mtok", &price.cached_input_per_mtok}}) {
+        for (auto [name, out] :
+             {std::pair{"input_per_mtok", &price.input_per_mtok}, std::pair{"output_per_mtok", &price.output_per_mtok},
+              std::pair{"cached_input_per_mtok", &price.cached_input_per_mtok}}) {
           if (s.ok() && p.second[name]) s = r.Double(p.second[name], context + name, 0, std::nullopt, out);
         }
         if (!s.ok()) return s;

@@ -52,6 +52,7 @@ struct ScorerSettings {
   std::string type;
   std::string params_json = "{}";          // Every other key of the scorer's YAML entry, as a JSON object.
   int line = 0;                            // Where it was declared, for error messages.
+  std::map<std::string, int> param_lines;  // The line of each parameter, for error messages.
 };
 
 struct PriceSettings {

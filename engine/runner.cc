@@ -244,11 +244,11 @@ Status CheckVariablesBindNoColumn(const ProjectConfig& config, const RunOptions&
     std::string key = AsciiLower(name);
     bool column = std::find(ctx.columns.begin(), ctx.columns.end(), key) != ctx.columns.end();
     if (!column && ctx.placeholder_columns.count(key) == 0) return Status::OK();
-    return Status::InvalidInput(where + ": '" + name + "' is " +
-                                (column ? "a column of " + dataset_path
-                                        : "mapped to a column of " + dataset_path + " by dataset.columns") +
-                                "; variables may only set placeholders the dataset does not provide (rename the "
-                                "placeholder or the variable)");
+    return Status::InvalidInput(
+        where + ": '" + name + "' is " +
+        (column ? "a column of " + dataset_path : "mapped to a column of " + dataset_path + " by dataset.columns") +
+        "; variables may only set placeholders the dataset does not provide (rename the "
+        "placeholder or the variable)");
   };
   for (const auto& [name, value] : options.variables) {
     Status s = check(name, "--var " + name);
@@ -257,6 +257,39 @@ Status CheckVariablesBindNoColumn(const ProjectConfig& config, const RunOptions&
   for (const auto& [name, value] : config.variables) {
     Status s = check(name, config.path + ": variables." + name);
     if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+// Every dataset column a scorer reads (its DatasetColumns(), a judge's human_label_column) exists, so a misspelt
+// name is bad input rather than a run whose every item that scorer skips. Errors name the config file and line.
+Status CheckScorerColumns(const ProjectConfig& config, const JudgeRunInfo& judge_info, const std::string& dataset_path,
+                          const RunContext& ctx) {
+  auto has = [&](const std::string& name) {
+    return std::find(ctx.columns.begin(), ctx.columns.end(), name) != ctx.columns.end() ||
+           ctx.fixed_variables.count(name) > 0 || ctx.placeholder_columns.count(name) > 0;
+  };
+  auto missing = [&](const std::string& scorer, const std::string& param, const std::string& column) {
+    int line = 0;
+    for (const ScorerSettings& sc : config.scorers) {
+      if (sc.name != scorer) continue;
+      auto it = sc.param_lines.find(param);
+      line = it != sc.param_lines.end() ? it->second : sc.line;
+    }
+    std::string where = config.path.empty() ? "" : config.path + ":" + std::to_string(line) + ": ";
+    std::string normalized = NormalizeColumnName(column);
+    std::string hint = has(normalized) ? normalized : SuggestClosest(normalized, ctx.columns);
+    return Status::InvalidInput(where + "scorer '" + scorer + "' " + param + ": '" + column + "' is not a column of " +
+                                dataset_path + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                                "; columns: " + JoinStrings(ctx.columns, ", "));
+  };
+  for (const auto& scorer : ctx.scorers) {
+    for (const auto& [param, column] : scorer->DatasetColumns()) {
+      if (!has(column)) return missing(scorer->name(), param, column);
+    }
+  }
+  for (const auto& [scorer, column] : judge_info.human_label_columns) {
+    if (!has(column)) return missing(scorer, "human_label_column", column);
   }
   return Status::OK();
 }
@@ -419,6 +452,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
         PrepareRunScorers(config, options.scorers, resolver, resumed.params_json, &judge_info);
     if (!scoring_config.ok()) return scoring_config.status();
     s = BuildScorers(*scoring_config, options.scorers, &ctx, &scorer_names);
+    if (!s.ok()) return s;
+    s = CheckScorerColumns(config, judge_info, dataset_path, ctx);
     if (!s.ok()) return s;
   }
 

@@ -18,6 +18,7 @@ struct JudgeConfig {
   std::vector<std::string> guidelines;        // Fixed guidelines.
   std::string guidelines_column;              // Or per-row guidelines from this column (one per line).
   std::vector<std::string> expected_columns;  // correctness: the first non-empty one is the expected answer.
+  bool expected_column_given = false;         // correctness: `column` names the one expected column.
   std::string judge_model;
   std::string system_template;
   int samples = 1;
@@ -33,6 +34,12 @@ class GuidelineJudge : public JudgeScorer {
   const std::string& name() const override { return config_.name; }
   int samples() const override { return config_.samples; }
   const std::string& judge_model() const override { return config_.judge_model; }
+
+  std::vector<std::pair<std::string, std::string>> DatasetColumns() const override {
+    if (!config_.guidelines_column.empty()) return {{"guidelines_column", config_.guidelines_column}};
+    if (config_.expected_column_given) return {{"column", config_.expected_columns[0]}};
+    return {};  // correctness's default columns are optional: a row without them is skipped.
+  }
 
   std::optional<Assessment> Precheck(const ScoringContext& ctx) const override {
     if (ctx.errored) {
@@ -182,7 +189,10 @@ Result<std::unique_ptr<Scorer>> MakeCorrectness(const ScorerSpec& spec) {
   config.kind = "correctness";
   ReadCommonParams(&p, &config);
   config.expected_columns = {"expected_response", "expected_facts"};
-  if (auto column = p.String("column")) config.expected_columns = {*column};
+  if (auto column = p.String("column")) {
+    config.expected_columns = {*column};
+    config.expected_column_given = true;
+  }
   if (p.ok() && config.expected_columns[0].empty()) p.Fail("parameter 'column' must not be empty");
   config.guidelines = {"The answer agrees with the expected answer in <expected> and contradicts none of its facts."};
   return Finish(&p, std::move(config));

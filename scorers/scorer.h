@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/chat.h"
@@ -47,6 +48,9 @@ class Scorer {
   // Code scorers compute their assessment here. Judge scorers answer with Precheck()'s result or an error saying that
   // the engine must run them.
   virtual Assessment Score(const ScoringContext& ctx) const = 0;
+  // The dataset columns the scorer reads, each with the parameter that names it ({"guidelines_column", "criteria"}),
+  // so a run can reject a misspelt column before any call instead of skipping every item.
+  virtual std::vector<std::pair<std::string, std::string>> DatasetColumns() const { return {}; }
 };
 
 // What the engine hands Combine() for one sample: the verdict (absent when the reply stayed unparseable after the

@@ -166,6 +166,8 @@ class EqualsScorer : public CodeScorer {
   EqualsScorer(std::string name, std::string column, bool case_sensitive, bool trim)
       : CodeScorer(std::move(name)), column_(std::move(column)), case_sensitive_(case_sensitive), trim_(trim) {}
 
+  std::vector<std::pair<std::string, std::string>> DatasetColumns() const override { return {{"column", column_}}; }
+
  protected:
   Assessment ScoreItem(const ScoringContext& ctx) const override {
     auto it = ctx.variables.find(column_);

@@ -101,5 +101,37 @@ TEST(CliInputChecks, AVariableNamedLikeADatasetColumnIsRejected) {
   EXPECT_FALSE(StoreExists(project));
 }
 
+TEST(CliInputChecks, AScorerColumnThatIsNotInTheDatasetIsRejected) {
+  CliProject project;
+  project.Write("questions.csv", "Category,Question,Correctness Criteria\nGit,What is HEAD?,Names the current commit\n");
+  std::string head = "dataset: questions.csv\nprompt: basic_two\nscorers:\n";
+  project.Write("prompts/basic_two.txt", "{category}: {question}\n");
+  project.Write("llmeval.yaml", head +
+                                    "  - name: correctness\n"
+                                    "    type: guidelines\n"
+                                    "    guidelines_column: correctnes_criteria\n");
+  CommandResult guidelines = project.Run({"run", "--quiet"});
+  EXPECT_EQ(guidelines.exit_code, 2);
+  EXPECT_THAT(guidelines.err, HasSubstr("llmeval.yaml:6: scorer 'correctness' guidelines_column: "
+                                        "'correctnes_criteria' is not a column of"));
+  EXPECT_THAT(guidelines.err, HasSubstr("(did you mean 'correctness_criteria'?)"));
+  project.Write("llmeval.yaml", head + "  - {name: right, type: correctness, column: expected}\n");
+  CommandResult correctness = project.Run({"run", "--quiet"});
+  EXPECT_EQ(correctness.exit_code, 2);
+  EXPECT_THAT(correctness.err, HasSubstr("llmeval.yaml:4: scorer 'right' column: 'expected' is not a column of"));
+  project.Write("llmeval.yaml", head + "  - {name: english, type: guidelines, guideline: x, human_label_column: ok}\n");
+  CommandResult human = project.Run({"run", "--quiet"});
+  EXPECT_EQ(human.exit_code, 2);
+  EXPECT_THAT(human.err, HasSubstr("scorer 'english' human_label_column: 'ok' is not a column of"));
+  EXPECT_FALSE(StoreExists(project));
+
+  project.Write("llmeval.yaml", head +
+                                    "  - name: correctness\n"
+                                    "    type: guidelines\n"
+                                    "    guidelines_column: correctness_criteria\n");
+  CommandResult fixed = project.Run({"run", "--quiet"});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+}
+
 }  // namespace
 }  // namespace llmeval::testing
