@@ -103,7 +103,8 @@ TEST(CliInputChecks, AVariableNamedLikeADatasetColumnIsRejected) {
 
 TEST(CliInputChecks, AScorerColumnThatIsNotInTheDatasetIsRejected) {
   CliProject project;
-  project.Write("questions.csv", "Category,Question,Correctness Criteria\nGit,What is HEAD?,Names the current commit\n");
+  project.Write("questions.csv",
+                "Category,Question,Correctness Criteria\nGit,What is HEAD?,Names the current commit\n");
   std::string head = "dataset: questions.csv\nprompt: basic_two\nscorers:\n";
   project.Write("prompts/basic_two.txt", "{category}: {question}\n");
   project.Write("llmeval.yaml", head +

@@ -48,7 +48,8 @@ TEST(ConfigDuplicateKeys, TheSameKeyInDifferentMappingsIsFine) {
 }
 
 TEST(ConfigRanges, TemperatureRunsFromZeroToTwo) {
-  EXPECT_EQ(LoadError("temperature: -5\n"), "llmeval.yaml:1:14: temperature: expected a number between 0 and 2, got -5");
+  EXPECT_EQ(LoadError("temperature: -5\n"),
+            "llmeval.yaml:1:14: temperature: expected a number between 0 and 2, got -5");
   EXPECT_THAT(LoadError("temperature: 2.5\n"), HasSubstr("llmeval.yaml:1:14: temperature: expected a number between"));
   EXPECT_EQ(LoadError("temperature: 0\n"), "");
   EXPECT_EQ(LoadError("temperature: 2\n"), "");
