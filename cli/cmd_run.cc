@@ -154,6 +154,7 @@ int RunOrGenerate(const Args& args, bool generate_only) {
     options.tools = tools;
   }
   if (flags->Has("scorers")) options.scorers = flags->GetList("scorers");
+  options.group_by = flags->Get("group-by");
   Result<int64_t> limit = flags->GetInt("limit", 0, 1);
   Result<int64_t> sample = flags->GetInt("sample", 0, 1);
   // --sample N --seed S: the seed picks the sample (and is sent to the model); --seed-sample sets only the former.

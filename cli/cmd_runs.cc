@@ -304,6 +304,11 @@ int CmdRuns(const Args& args) {
     std::printf("%s", FormatComparison(*cmp).c_str());
     return 0;
   }
+  if (sub != "show" && sub != "export" && sub != "delete") {
+    std::string hint = SuggestClosest(sub, {"list", "show", "export", "delete", "compare"});
+    return Fail("runs", Status::InvalidInput("unknown subcommand '" + sub + "'" +
+                                             (hint.empty() ? "" : "; did you mean '" + hint + "'?")));
+  }
   if (pos.size() != 2) {
     return Fail("runs " + sub, Status::InvalidInput(std::string("expected one RUN id\nusage: ") + kUsage));
   }
@@ -327,9 +332,7 @@ int CmdRuns(const Args& args) {
     std::printf("deleted run %lld\n", static_cast<long long>(*run_id));
     return 0;
   }
-  std::string hint = SuggestClosest(sub, {"list", "show", "export", "delete"});
-  return Fail("runs", Status::InvalidInput("unknown subcommand '" + sub + "'" +
-                                           (hint.empty() ? "" : "; did you mean '" + hint + "'?")));
+  return Fail("runs", Status::Internal("unhandled subcommand '" + sub + "'"));
 }
 
 }  // namespace llmeval

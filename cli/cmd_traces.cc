@@ -115,6 +115,10 @@ int CmdTraces(const Args& args) {
   if (!store.ok()) return Fail("traces", store.status());
   Result<int64_t> run = flags->GetInt("run", 0, 1);
   if (!run.ok()) return Fail("traces", run.status());
+  if (*run != 0) {  // A run that does not exist is a mistake, not a run without traces.
+    Result<RunRecord> record = (*store)->GetRun(*run);
+    if (!record.ok()) return Fail("traces", record.status());
+  }
   std::string status = flags->Get("status");
   if (!status.empty() && status != "error") {
     return Fail("traces", Status::InvalidInput("--status accepts 'error', got '" + status + "'"));

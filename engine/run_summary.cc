@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 
+#include "core/strings.h"
+
 namespace llmeval {
 namespace {
 
@@ -52,6 +54,16 @@ std::string InputValue(const ItemRecord& item, const std::string& column) {
 
 namespace {
 
+// The columns of `item`'s inputs, in order; empty when they do not parse.
+std::vector<std::string> InputColumns(const ItemRecord& item) {
+  std::vector<std::string> columns;
+  simdjson::dom::parser parser;
+  simdjson::dom::object root;
+  if (parser.parse(item.inputs_json).get(root) != simdjson::SUCCESS) return columns;
+  for (auto field : root) columns.emplace_back(field.key);
+  return columns;
+}
+
 // SummarizeRun's reads, in one read transaction: the first pass over the latencies is the pass over the items, and
 // the later ones (see PercentileSelector) see the same items even while a writer adds more.
 Status SummarizeInSnapshot(Store* store, int64_t run_id, const std::string& group_column, RunSummary* out) {
@@ -80,7 +92,17 @@ Status SummarizeInSnapshot(Store* store, int64_t run_id, const std::string& grou
     t.aggregator = std::make_unique<AssessmentAggregator>(group_column);
   }
   bool with_text = !group_column.empty() || !human_columns.empty();
+  Status group_error;
+  bool group_checked = false;
   Status s = store->ForEachItem(run_id, with_text, [&](const ItemRecord& item) {
+    if (!group_column.empty() && !group_checked) {  // Every item of a run has the same columns: check the first.
+      group_checked = true;
+      std::vector<std::string> columns = InputColumns(item);
+      if (std::find(columns.begin(), columns.end(), group_column) == columns.end()) {
+        group_error = Status::InvalidInput("--group-by '" + group_column + "' is not a column of run " +
+                                           std::to_string(run_id) + " (columns: " + JoinStrings(columns, ", ") + ")");
+      }
+    }
     auto found = tallies.find(item.variant_id);
     if (found == tallies.end()) return;
     Tally& t = found->second;
@@ -116,6 +138,7 @@ Status SummarizeInSnapshot(Store* store, int64_t run_id, const std::string& grou
     if (has_human || !human_columns.empty()) t.labelled.push_back(item);
   });
   if (!s.ok()) return s;
+  if (!group_error.ok()) return group_error;
   for (const VariantRecord& v : *variants) {
     Tally& t = tallies[v.id];
     VariantSummary& vs = t.vs;

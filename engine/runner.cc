@@ -353,6 +353,13 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
                                 " started; resuming would mix answers to different data");
   }
   for (const std::string& w : scan->warnings) observer->OnWarning(w);
+  if (!options.group_by.empty()) {
+    const std::string wanted = NormalizeColumnName(options.group_by);
+    if (std::find(scan->columns.begin(), scan->columns.end(), wanted) == scan->columns.end()) {
+      return Status::InvalidInput("--group-by '" + options.group_by + "' is not a column of " + dataset_path +
+                                  " (columns: " + JoinStrings(scan->columns, ", ") + ")");
+    }
+  }
   if (scan->selected == 0) {  // A run of nothing is a mistake in the dataset or the filters: say which.
     if (scan->rows == 0) return Status::InvalidInput(dataset_path + " has no data rows; nothing to evaluate");
     return Status::InvalidInput("--filter matches none of the " + std::to_string(scan->rows) + " rows of " +

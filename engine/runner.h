@@ -27,6 +27,7 @@ struct RunOptions {
   int64_t sample = 0;                // 0: no sampling.
   uint64_t sample_seed = 0;
   std::vector<std::string> filters;  // column=value
+  std::string group_by;              // The summary's breakdown column: checked against the dataset before the run.
   int repeat = 0;                    // 0: the config's.
   int concurrency = 0;               // 0: the config's.
   bool use_cache = true;

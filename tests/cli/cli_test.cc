@@ -261,6 +261,37 @@ TEST(CliRun, SampleWithSeedIsDeterministicAndFiltersApply) {
   EXPECT_EQ(project.Run({"generate", "--quiet", "--filter", "categry=Git"}).exit_code, 2);
 }
 
+TEST(CliRun, UnknownRunsColumnsAndSubcommandsAreBadInput) {
+  CliProject project;
+  // A --group-by that names no column fails before the run starts: nothing is recorded.
+  CommandResult typo = project.Run({"run", "--quiet", "--group-by", "categroy"});
+  EXPECT_EQ(typo.exit_code, 2) << typo.out;
+  EXPECT_THAT(typo.err, HasSubstr("--group-by 'categroy' is not a column of"));
+  EXPECT_THAT(typo.err, HasSubstr("category"));
+  EXPECT_THAT(project.Run({"runs", "list"}).out, Not(HasSubstr("completed")));
+
+  ASSERT_EQ(project.Run({"run", "--quiet", "--group-by", "Category"}).exit_code, 0);
+  CommandResult shown = project.Run({"runs", "show", "1", "--group-by", "nosuch"});
+  EXPECT_EQ(shown.exit_code, 2);
+  EXPECT_THAT(shown.err, HasSubstr("--group-by 'nosuch' is not a column of run 1 (columns: "));
+
+  CommandResult bogus = project.Run({"runs", "bogus"});
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_THAT(bogus.err, HasSubstr("unknown subcommand 'bogus'"));
+  CommandResult close = project.Run({"runs", "shwo", "1"});
+  EXPECT_EQ(close.exit_code, 2);
+  EXPECT_THAT(close.err, HasSubstr("did you mean 'show'?"));
+
+  for (const char* sub : {"list", "export"}) {
+    std::vector<std::string> args = {"traces", sub, "--run", "999"};
+    if (std::string(sub) == "export") args.insert(args.end(), {"--format", "otlp-json"});
+    CommandResult missing = project.Run(args);
+    EXPECT_EQ(missing.exit_code, 2) << sub;
+    EXPECT_THAT(missing.err, HasSubstr("999")) << sub;
+    EXPECT_EQ(missing.out, "") << sub;
+  }
+}
+
 TEST(CliRun, TracesListFiltersByScorerOutcome) {
   CliProject project;
   project.Write("prompts/basic.txt", "Question: {question}\nAnswer in one word only.\n");
