@@ -207,8 +207,8 @@ std::string FormatComparison(const RunComparison& cmp) {
       }
       std::snprintf(line, sizeof(line), "  %-30s %6lld %6.0f%% %6.0f%% %+7.1f%%  [%+.1f%%, %+.1f%%]   %lld / %lld\n",
                     s.scorer.c_str(), static_cast<long long>(s.paired), s.rate_a * 100, s.rate_b * 100,
-                    s.delta.mean * 100, s.delta.ci95.low * 100, s.delta.ci95.high * 100, static_cast<long long>(worse),
-                    static_cast<long long>(better));
+                    s.delta.estimate * 100, s.delta.ci95.low * 100, s.delta.ci95.high * 100,
+                    static_cast<long long>(worse), static_cast<long long>(better));
       out += line;
     }
     bool header = false;

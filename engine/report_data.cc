@@ -595,7 +595,7 @@ Result<std::string> CompareJson(Store* store, int64_t run_a, int64_t run_b) {
       w.Field("paired", sc.paired);
       OptionalDouble(&w, "rate_a", paired ? std::optional<double>(sc.rate_a) : std::nullopt);
       OptionalDouble(&w, "rate_b", paired ? std::optional<double>(sc.rate_b) : std::nullopt);
-      OptionalDouble(&w, "delta", paired ? std::optional<double>(sc.delta.mean) : std::nullopt);
+      OptionalDouble(&w, "delta", paired ? std::optional<double>(sc.delta.estimate) : std::nullopt);
       OptionalDouble(&w, "ci_low", paired ? std::optional<double>(sc.delta.ci95.low) : std::nullopt);
       OptionalDouble(&w, "ci_high", paired ? std::optional<double>(sc.delta.ci95.high) : std::nullopt);
       w.Field("flipped_worse", sc.flipped_worse);

@@ -57,8 +57,7 @@ bool Decided(const AssessmentRow* a) { return a != nullptr && (a->outcome == "pa
 // One scorer's running figures while the runs are merged.
 struct ScorerTally {
   ScorerComparison result;
-  double pass_a = 0, pass_b = 0;
-  RunningMean diffs;
+  PairedAccumulator pairs;  // Clustered by item key: the repeats of an item arrive together.
 };
 
 // The tally of `name`, added (in order of first appearance in run B) when new.
@@ -75,7 +74,7 @@ void NoteScorers(const ItemRecord& b, std::vector<ScorerTally>* tallies) {
   for (const AssessmentRow& as : b.assessments) TallyFor(tallies, as.name);
 }
 
-void AddPair(const ItemRecord& a, const ItemRecord& b, std::vector<ScorerTally>* tallies) {
+void AddPair(const ItemRecord& a, const ItemRecord& b, int64_t cluster, std::vector<ScorerTally>* tallies) {
   for (size_t i = 0; i < b.assessments.size(); ++i) {
     const AssessmentRow& y = b.assessments[i];
     if (Find(b, y.name) != &y) continue;  // A later row of a scorer already seen on this item.
@@ -84,9 +83,7 @@ void AddPair(const ItemRecord& a, const ItemRecord& b, std::vector<ScorerTally>*
     if (!Decided(x) || !Decided(&y)) continue;
     double pa = x->outcome == "pass" ? 1 : 0;
     double pb = y.outcome == "pass" ? 1 : 0;
-    t->pass_a += pa;
-    t->pass_b += pb;
-    t->diffs.Add(pb - pa);
+    t->pairs.Add(cluster, pa == 1, pb == 1);
     if (pa == pb) continue;
     (pb > pa ? t->result.flipped_better : t->result.flipped_worse)++;
     if (t->result.flipped.size() < kMaxListedFlips) {
@@ -112,6 +109,8 @@ Result<VariantComparison> Compare(Store* store, const VariantRecord& va, const V
   if (!cursor_b.ok()) return cursor_b.status();
   DistinctItems items_a(std::move(cursor_a.value())), items_b(std::move(cursor_b.value()));
   std::vector<ScorerTally> tallies;
+  int64_t cluster = -1;  // Numbers the paired item keys in order.
+  std::string last_key;
   ItemRecord a, b;
   Result<bool> has_a = items_a.Next(&a);
   Result<bool> has_b = items_b.Next(&b);
@@ -127,18 +126,23 @@ Result<VariantComparison> Compare(Store* store, const VariantRecord& va, const V
     }
     if (order == 0) {
       ++vc.paired_items;
-      AddPair(a, b, &tallies);
+      if (cluster < 0 || b.item_key != last_key) {
+        ++cluster;
+        last_key = b.item_key;
+      }
+      AddPair(a, b, cluster, &tallies);
     }
     if (order <= 0) has_a = items_a.Next(&a);
     if (order >= 0) has_b = items_b.Next(&b);
   }
   for (ScorerTally& t : tallies) {
     ScorerComparison& sc = t.result;
-    sc.paired = t.diffs.count();
+    sc.paired = static_cast<int64_t>(t.pairs.table().n());
     if (sc.paired > 0) {
-      sc.rate_a = t.pass_a / static_cast<double>(sc.paired);
-      sc.rate_b = t.pass_b / static_cast<double>(sc.paired);
-      sc.delta = t.diffs.Estimate();
+      const PairedTable& table = t.pairs.table();
+      sc.rate_a = (table.both_pass + table.baseline_only) / table.n();
+      sc.rate_b = (table.both_pass + table.candidate_only) / table.n();
+      sc.delta = t.pairs.Difference();
     }
     vc.scorers.push_back(std::move(sc));
   }

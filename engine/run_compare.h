@@ -1,6 +1,7 @@
 // CompareRuns pairs the items of two runs by their stable item key and repeat (variants matched by prompt name and
 // model; when each run has one variant those two are paired) and reports, per scorer, the pass rates of both, the
-// paired difference with a 95% t-interval over the per-item differences, and the items that flipped.
+// paired difference with the gate's 95% interval (Newcombe's paired method, the repeats of an item clustered: see
+// scorers/paired_statistics.h and docs/GATE.md), and the items that flipped.
 //
 // Both runs stream from the store in item-key order and are merged (ItemKeyCursor), so memory holds the listed flips
 // and not the runs: a comparison of two million-item runs fits in a few MB. Within one variant an item key that occurs
@@ -12,7 +13,7 @@
 #include <vector>
 
 #include "engine/store.h"
-#include "scorers/statistics.h"
+#include "scorers/paired_statistics.h"
 
 namespace llmeval {
 
@@ -27,10 +28,10 @@ struct FlippedItem {
 
 struct ScorerComparison {
   std::string scorer;
-  int64_t paired = 0;  // Items decided (pass or fail) in both runs.
+  int64_t paired = 0;  // Item repeats decided (pass or fail) in both runs.
   double rate_a = 0;
   double rate_b = 0;
-  MeanEstimate delta;                // Mean of (b - a) over paired items, with its 95% interval.
+  PairedDifference delta;            // rate_b - rate_a over the paired repeats, with its 95% interval.
   int64_t flipped_worse = 0;         // Paired items that passed in run A and fail in run B.
   int64_t flipped_better = 0;        // And the other way round.
   std::vector<FlippedItem> flipped;  // The first kMaxListedFlips flips in item-key order.

@@ -29,37 +29,61 @@ PairedDifference NewcombePairedDifference(const PairedTable& t, double z) {
   return r;
 }
 
-PairedDifference ClusteredPairedDifference(const std::vector<PairedOutcome>& outcomes, double z) {
-  PairedTable table;
-  std::map<int64_t, std::pair<double, int64_t>> clusters;  // cluster -> (sum of differences, pairs)
-  for (const PairedOutcome& o : outcomes) {
-    if (o.baseline_pass && o.candidate_pass) table.both_pass += 1;
-    if (o.baseline_pass && !o.candidate_pass) table.baseline_only += 1;
-    if (!o.baseline_pass && o.candidate_pass) table.candidate_only += 1;
-    if (!o.baseline_pass && !o.candidate_pass) table.both_fail += 1;
-    auto& [sum, count] = clusters[o.cluster];
-    sum += static_cast<double>(o.candidate_pass) - static_cast<double>(o.baseline_pass);
-    ++count;
-  }
-  const double n = table.n();
-  const double m = static_cast<double>(clusters.size());
-  if (n <= 0 || m >= n) return NewcombePairedDifference(table, z);  // No cluster has repeats.
+namespace {
 
+void Count(bool baseline_pass, bool candidate_pass, PairedTable* table) {
+  if (baseline_pass && candidate_pass) table->both_pass += 1;
+  if (baseline_pass && !candidate_pass) table->baseline_only += 1;
+  if (!baseline_pass && candidate_pass) table->candidate_only += 1;
+  if (!baseline_pass && !candidate_pass) table->both_fail += 1;
+}
+
+// The paired difference of `table`, whose pairs fall into `clusters` (per-cluster sums of candidate - baseline).
+PairedDifference ClusteredFromTotals(const PairedTable& table, const ClusterTotals& clusters, double z) {
+  const double n = table.n();
+  if (n <= 0 || clusters.clusters() >= n) return NewcombePairedDifference(table, z);  // No cluster has repeats.
   const double estimate = (table.candidate_only - table.baseline_only) / n;
-  const double p_disc = table.discordant_share();
-  const double iid_variance = (p_disc - estimate * estimate) / n;
-  double cluster_variance = 0;
-  for (const auto& [id, entry] : clusters) {
-    double residual = entry.first - estimate * static_cast<double>(entry.second);
-    cluster_variance += residual * residual;
-  }
-  cluster_variance = m > 1 ? cluster_variance / (n * n) * m / (m - 1) : 0;
-  double design_effect = iid_variance > 0 ? std::max(1.0, cluster_variance / iid_variance) : n / m;
+  const double iid_variance = (table.discordant_share() - estimate * estimate) / n;
+  const double design_effect = DesignEffect(clusters, estimate, iid_variance);
   PairedTable effective{table.both_pass / design_effect, table.baseline_only / design_effect,
                         table.candidate_only / design_effect, table.both_fail / design_effect};
   PairedDifference r = NewcombePairedDifference(effective, z);
   r.design_effect = design_effect;
   return r;
+}
+
+}  // namespace
+
+PairedDifference ClusteredPairedDifference(const std::vector<PairedOutcome>& outcomes, double z) {
+  PairedTable table;
+  std::map<int64_t, std::pair<double, int64_t>> by_cluster;  // cluster -> (sum of differences, pairs)
+  for (const PairedOutcome& o : outcomes) {
+    Count(o.baseline_pass, o.candidate_pass, &table);
+    auto& [sum, count] = by_cluster[o.cluster];
+    sum += static_cast<double>(o.candidate_pass) - static_cast<double>(o.baseline_pass);
+    ++count;
+  }
+  ClusterTotals clusters;
+  for (const auto& [id, entry] : by_cluster) clusters.Add(entry.first, static_cast<double>(entry.second));
+  return ClusteredFromTotals(table, clusters, z);
+}
+
+void PairedAccumulator::Add(int64_t cluster, bool baseline_pass, bool candidate_pass) {
+  Count(baseline_pass, candidate_pass, &table_);
+  if (open_ && cluster != cluster_) {
+    closed_.Add(sum_, count_);
+    sum_ = count_ = 0;
+  }
+  open_ = true;
+  cluster_ = cluster;
+  sum_ += static_cast<double>(candidate_pass) - static_cast<double>(baseline_pass);
+  count_ += 1;
+}
+
+PairedDifference PairedAccumulator::Difference(double z) const {
+  ClusterTotals clusters = closed_;
+  if (open_) clusters.Add(sum_, count_);
+  return ClusteredFromTotals(table_, clusters, z);
 }
 
 double MinimumDetectableDrop(double n, double discordant_share, double z_alpha, double z_power) {

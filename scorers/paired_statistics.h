@@ -53,6 +53,23 @@ struct PairedOutcome {
 // NewcombePairedDifference.
 PairedDifference ClusteredPairedDifference(const std::vector<PairedOutcome>& outcomes, double z = kZ95);
 
+// ClusteredPairedDifference built one observation at a time, in memory that does not grow with their number, for
+// comparisons streamed in item order. The observations of one cluster must arrive together (the repeats of an item).
+class PairedAccumulator {
+ public:
+  void Add(int64_t cluster, bool baseline_pass, bool candidate_pass);
+  const PairedTable& table() const { return table_; }
+  int64_t clusters() const { return static_cast<int64_t>(closed_.clusters()) + (open_ ? 1 : 0); }
+  PairedDifference Difference(double z = kZ95) const;
+
+ private:
+  PairedTable table_;
+  ClusterTotals closed_;  // The clusters before the current one.
+  bool open_ = false;     // Whether a current cluster has observations.
+  int64_t cluster_ = 0;
+  double sum_ = 0, count_ = 0;  // The current cluster's sum of differences and observations.
+};
+
 // The smallest drop in pass rate that a paired comparison of `n` (effective) pairs with the given share of
 // discordant pairs detects with 80% power at two-sided 5%: delta = (z_0.975 + z_0.8) * sqrt((p - delta^2) / n),
 // with p = max(discordant_share, delta) because a drop of delta needs at least that share of discordant pairs.

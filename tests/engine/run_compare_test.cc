@@ -77,6 +77,7 @@ std::vector<ItemRecord> RandomItems(std::mt19937_64* rng, int64_t run, int64_t v
 struct Reference {
   int64_t items_a = 0, items_b = 0, paired_items = 0;
   std::map<std::string, std::tuple<int64_t, double, double, int64_t, int64_t>> scorers;  // paired, rate a, b, -, +
+  std::map<std::string, PairedDifference> differences;  // The gate's clustered interval over the same pairs.
 };
 
 Reference Pair(const std::vector<ItemRecord>& a_items, const std::vector<ItemRecord>& b_items) {
@@ -104,6 +105,8 @@ Reference Pair(const std::vector<ItemRecord>& a_items, const std::vector<ItemRec
   for (const char* name : {"alpha", "beta", "gamma"}) {
     int64_t paired = 0, worse = 0, better = 0;
     double pass_a = 0, pass_b = 0;
+    std::vector<PairedOutcome> outcomes;
+    std::map<std::string, int64_t> clusters;  // Item key -> cluster number.
     for (const auto& [key, item_b] : b) {
       auto found = a.find(key);
       if (found == a.end()) continue;
@@ -114,7 +117,10 @@ Reference Pair(const std::vector<ItemRecord>& a_items, const std::vector<ItemRec
       pass_a += x->outcome == "pass";
       pass_b += y->outcome == "pass";
       if (x->outcome != y->outcome) (y->outcome == "pass" ? better : worse)++;
+      int64_t cluster = clusters.emplace(key.first, static_cast<int64_t>(clusters.size())).first->second;
+      outcomes.push_back({cluster, x->outcome == "pass", y->outcome == "pass"});
     }
+    ref.differences[name] = ClusteredPairedDifference(outcomes);
     ref.scorers[name] = {paired, paired ? pass_a / paired : 0, paired ? pass_b / paired : 0, worse, better};
   }
   return ref;
@@ -144,8 +150,12 @@ TEST_F(RunCompareTest, AgreesWithPairingInMemory) {
       EXPECT_EQ(sc.paired, paired) << sc.scorer;
       EXPECT_DOUBLE_EQ(sc.rate_a, rate_a) << sc.scorer;
       EXPECT_DOUBLE_EQ(sc.rate_b, rate_b) << sc.scorer;
-      EXPECT_NEAR(sc.delta.mean, rate_b - rate_a, 1e-12) << sc.scorer;
-      EXPECT_LT(sc.delta.ci95.low, sc.delta.mean);
+      EXPECT_NEAR(sc.delta.estimate, rate_b - rate_a, 1e-12) << sc.scorer;
+      const PairedDifference& gate = ref.differences.at(sc.scorer);  // The same interval as the gate's.
+      EXPECT_NEAR(sc.delta.ci95.low, gate.ci95.low, 1e-12) << sc.scorer;
+      EXPECT_NEAR(sc.delta.ci95.high, gate.ci95.high, 1e-12) << sc.scorer;
+      EXPECT_NEAR(sc.delta.design_effect, gate.design_effect, 1e-12) << sc.scorer;
+      EXPECT_LT(sc.delta.ci95.low, sc.delta.estimate);
       EXPECT_EQ(sc.flipped_worse, worse) << sc.scorer;
       EXPECT_EQ(sc.flipped_better, better) << sc.scorer;
       ASSERT_EQ(static_cast<int64_t>(sc.flipped.size()), worse + better);
@@ -190,6 +200,37 @@ TEST_F(RunCompareTest, CountsEveryFlipButListsAtMostTheCap) {
   EXPECT_EQ(sc.flipped_better + sc.flipped_worse, n);
   EXPECT_EQ(sc.flipped_better, (n + 2) / 3);
   EXPECT_EQ(sc.flipped.size(), kMaxListedFlips);
+}
+
+TEST_F(RunCompareTest, UnchangedItemsStillLeaveAnInterval) {
+  // Twelve items (three repeats each) that pass in both runs: no flip, yet twelve items cannot rule out a drop of
+  // about a quarter (docs/GATE.md). A t-interval over the differences collapsed to [0, 0] here.
+  auto [run_a, variant_a] = CreateRun("p");
+  auto [run_b, variant_b] = CreateRun("p");
+  std::vector<ItemRecord> items;
+  for (int row = 0; row < 12; ++row) {
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      for (bool in_b : {false, true}) {
+        ItemRecord it;
+        it.run_id = in_b ? run_b : run_a;
+        it.variant_id = in_b ? variant_b : variant_a;
+        it.row_index = row;
+        it.repeat = repeat;
+        it.item_key = "k" + std::to_string(row);
+        it.assessments.push_back(Assessment("s", "pass"));
+        items.push_back(it);
+      }
+    }
+  }
+  ASSERT_TRUE(store_->WriteItems(items).ok());
+  Result<RunComparison> cmp = CompareRuns(store_.get(), run_a, run_b);
+  ASSERT_TRUE(cmp.ok()) << cmp.status().message();
+  const ScorerComparison& sc = cmp->variants.at(0).scorers.at(0);
+  EXPECT_EQ(sc.paired, 36);
+  EXPECT_EQ(sc.delta.estimate, 0);
+  EXPECT_GT(sc.delta.design_effect, 2.9);  // Identical repeats count about once per item.
+  EXPECT_LT(sc.delta.ci95.low, -0.2);
+  EXPECT_GT(sc.delta.ci95.high, 0.2);
 }
 
 }  // namespace
