@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/json_writer.h"
 #include "core/strings.h"
 #include "core/utf8.h"
 #include "datasets/column_names.h"
@@ -104,31 +105,6 @@ std::string_view TrimmedToken(od::value& value) {
   return token;
 }
 
-void AppendQuoted(std::string_view text, std::string* out) {
-  static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (char c : text) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (c == '\n') {
-      out->append("\\n");
-    } else if (c == '\r') {
-      out->append("\\r");
-    } else if (c == '\t') {
-      out->append("\\t");
-    } else if (u < 0x20) {
-      out->append("\\u00");
-      out->push_back(kHex[u >> 4]);
-      out->push_back(kHex[u & 15]);
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
 // Appends `value` to *out as compact JSON, validating it in full; false with *problem set when it is not valid.
 bool AppendCompact(od::value value, std::string* out, JsonProblem* problem) {
   const char* at = value.raw_json_token().data();
@@ -162,7 +138,7 @@ bool AppendCompact(od::value value, std::string* out, JsonProblem* problem) {
         if (auto error = field.unescaped_key().get(key)) return Failed(error, nullptr, problem);
         if (!first) out->push_back(',');
         first = false;
-        AppendQuoted(key, out);
+        AppendJsonString(key, out);
         out->push_back(':');
         if (!AppendCompact(field.value(), out, problem)) return false;
       }
@@ -172,7 +148,7 @@ bool AppendCompact(od::value value, std::string* out, JsonProblem* problem) {
     case od::json_type::string: {
       std::string_view text;
       if (auto error = value.get_string().get(text)) return Failed(error, at, problem);
-      AppendQuoted(text, out);
+      AppendJsonString(text, out);
       return true;
     }
     case od::json_type::number: {

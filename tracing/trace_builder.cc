@@ -67,11 +67,15 @@ void TraceBuilder::SetAttributes(SpanHandle span, Attributes attributes) {
 
 void TraceBuilder::AddEvent(SpanHandle span, std::string name, Attributes attributes) {
   const int64_t now_unix = UnixAt(clock_->NowMonotonicNanos());
-  AddEventAt(span, now_unix, std::move(name), std::move(attributes));
+  AddEventNear(span, now_unix, now_unix, std::move(name), std::move(attributes));
 }
 
 void TraceBuilder::AddEventAt(SpanHandle span, int64_t unix_nanos, std::string name, Attributes attributes) {
-  const int64_t now_unix = UnixAt(clock_->NowMonotonicNanos());
+  AddEventNear(span, unix_nanos, UnixAt(clock_->NowMonotonicNanos()), std::move(name), std::move(attributes));
+}
+
+void TraceBuilder::AddEventNear(SpanHandle span, int64_t unix_nanos, int64_t now_unix, std::string name,
+                                Attributes attributes) {
   std::lock_guard<std::mutex> lock(mu_);
   Span* s = Lookup(span);
   if (s == nullptr) return;

@@ -75,6 +75,8 @@ class TraceBuilder {
  private:
   // REQUIRES: mu_ held. Null for an invalid, stale or finished handle.
   Span* Lookup(SpanHandle span);
+  // Adds the event at `unix_nanos`, kept between the span's start and `now_unix`.
+  void AddEventNear(SpanHandle span, int64_t unix_nanos, int64_t now_unix, std::string name, Attributes attributes);
   void EndLocked(uint32_t index, int64_t now_mono, SpanStatus status, std::string message);
 
   // The trace's wall time at monotonic reading `mono`.

@@ -1,6 +1,28 @@
 #include "cli/cli_project.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
 namespace llmeval::testing {
+
+bool CliProject::HasStore() const { return std::filesystem::exists(Path(".llmeval/llmeval.db")); }
+
+void CliProject::ExpectRefused(const std::vector<std::string>& args, const std::string& message) const {
+  std::string command;
+  for (const std::string& a : args) command += " " + a;
+  const bool had_store = HasStore();
+  const std::string runs_before = had_store ? Run({"runs", "list"}).out : "";
+  CommandResult r = Run(args);
+  EXPECT_EQ(r.exit_code, 2) << "llmeval" << command << "\n" << r.out << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr(message)) << "llmeval" << command;
+  if (had_store) {
+    EXPECT_EQ(Run({"runs", "list"}).out, runs_before) << "llmeval" << command << " recorded a run";
+  } else {
+    EXPECT_FALSE(HasStore()) << "llmeval" << command << " created the store";
+  }
+}
 
 std::string SampleQuestionsCsv() {
   return "Category,Question,Weight\r\n"

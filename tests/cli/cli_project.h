@@ -20,6 +20,11 @@ class CliProject {
   CommandResult Run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) const {
     return RunLlmeval(args, dir(), env);
   }
+  // Whether the project's store file exists.
+  bool HasStore() const;
+  // Runs llmeval expecting bad input refused: exit 2, `message` in stderr, and nothing written (no store created
+  // where there was none, no run recorded where there was one).
+  void ExpectRefused(const std::vector<std::string>& args, const std::string& message) const;
 
  private:
   ScratchDir scratch_;

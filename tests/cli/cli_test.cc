@@ -167,37 +167,24 @@ TEST(CliRun, GridOfPromptsAndModelsStoresEveryCell) {
 TEST(CliRun, APromptOrModelNamedTwiceIsBadInputAndRecordsNothing) {
   CliProject project;
   ASSERT_EQ(project.Run({"prompts", "register", "basic"}).exit_code, 0);  // basic/1 exists once it is stored.
-  CommandResult prompts = project.Run({"run", "--quiet", "--prompt", "basic,basic/1"});
-  EXPECT_EQ(prompts.exit_code, 2);
-  EXPECT_THAT(prompts.err, HasSubstr("name basic/1 twice (basic and basic/1)"));
-  CommandResult models = project.Run({"run", "--quiet", "--model", "sim,sim"});
-  EXPECT_EQ(models.exit_code, 2);
-  EXPECT_THAT(models.err, HasSubstr("the models to evaluate name sim twice"));
+  project.ExpectRefused({"run", "--quiet", "--prompt", "basic,basic/1"}, "name basic/1 twice (basic and basic/1)");
+  project.ExpectRefused({"run", "--quiet", "--model", "sim,sim"}, "the models to evaluate name sim twice");
   EXPECT_EQ(CountLines(project.Run({"runs", "list"}).out), 1);  // Only the header: no run was recorded.
 }
 
 TEST(CliRun, MalformedCsvIsRejectedWithFileLineAndNothingWritten) {
   CliProject project;
   project.Write("questions.csv", "Category,Question,Weight\nGit,What is HEAD?,2\nGit,\"unterminated,3\n");
-  CommandResult r = project.Run({"run", "--quiet"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("questions.csv:3:"));
-  EXPECT_THAT(r.err, HasSubstr("unterminated"));
-  CommandResult runs = project.Run({"runs", "list"});
-  EXPECT_EQ(CountLines(runs.out), 1);  // Only the header: no run was recorded.
+  project.ExpectRefused({"run", "--quiet"}, "questions.csv:3:");
+  EXPECT_THAT(project.Run({"run", "--quiet"}).err, HasSubstr("unterminated"));
 }
 
 TEST(CliRun, NothingToEvaluateIsBadInputNotAnEmptyRun) {
   CliProject project;
-  CommandResult filtered = project.Run({"run", "--quiet", "--filter", "category=Nope"});
-  EXPECT_EQ(filtered.exit_code, 2);
-  EXPECT_THAT(filtered.err, HasSubstr("--filter matches none of the 12 rows of"));
-  EXPECT_THAT(filtered.err, HasSubstr("(category=Nope)"));
+  project.ExpectRefused({"run", "--quiet", "--filter", "category=Nope"}, "--filter matches none of the 12 rows of");
+  EXPECT_THAT(project.Run({"run", "--quiet", "--filter", "category=Nope"}).err, HasSubstr("(category=Nope)"));
   project.Write("questions.csv", "Category,Question,Weight\n");
-  CommandResult empty = project.Run({"run", "--quiet"});
-  EXPECT_EQ(empty.exit_code, 2);
-  EXPECT_THAT(empty.err, HasSubstr("questions.csv has no data rows; nothing to evaluate"));
-  EXPECT_EQ(CountLines(project.Run({"runs", "list"}).out), 1);  // Only the header: no run was recorded.
+  project.ExpectRefused({"run", "--quiet"}, "questions.csv has no data rows; nothing to evaluate");
 }
 
 TEST(CliRun, UnboundPlaceholderListsMissingNamesAndColumns) {
@@ -264,11 +251,9 @@ TEST(CliRun, SampleWithSeedIsDeterministicAndFiltersApply) {
 TEST(CliRun, UnknownRunsColumnsAndSubcommandsAreBadInput) {
   CliProject project;
   // A --group-by that names no column fails before the run starts: nothing is recorded.
-  CommandResult typo = project.Run({"run", "--quiet", "--group-by", "categroy"});
-  EXPECT_EQ(typo.exit_code, 2) << typo.out;
-  EXPECT_THAT(typo.err, HasSubstr("--group-by 'categroy' is not a column of"));
-  EXPECT_THAT(typo.err, HasSubstr("category"));
-  EXPECT_THAT(project.Run({"runs", "list"}).out, Not(HasSubstr("completed")));
+  project.ExpectRefused({"run", "--quiet", "--group-by", "categroy"}, "--group-by 'categroy' is not a column of");
+  EXPECT_THAT(project.Run({"run", "--quiet", "--group-by", "categroy"}).err,
+              HasSubstr("(columns: category, question, weight)"));
 
   ASSERT_EQ(project.Run({"run", "--quiet", "--group-by", "Category"}).exit_code, 0);
   CommandResult shown = project.Run({"runs", "show", "1", "--group-by", "nosuch"});

@@ -18,29 +18,17 @@ const char kConfigWithIdColumn[] =
     "prompt: basic\nmodel: sim\njudge: sim\n"
     "scorers:\n  - {name: enough_words, type: word_count, min: 10}\n";
 
-// True when no run was recorded (the store may not even exist).
-bool NoRunRecorded(const CliProject& project) {
-  CommandResult runs = project.Run({"runs", "list"});
-  return runs.out.find('\n') == runs.out.rfind('\n');  // At most the header line.
-}
-
 TEST(CliDataset, RepeatedIdIsBadInputNamingBothLines) {
   CliProject project;
   project.Write("llmeval.yaml", kConfigWithIdColumn);
-  CommandResult r = project.Run({"run", "--quiet"});
-  EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_THAT(r.err, HasSubstr("questions.csv:3: id 'Definition' (column category) repeats line 2"));
-  EXPECT_TRUE(NoRunRecorded(project));
+  project.ExpectRefused({"run", "--quiet"}, "questions.csv:3: id 'Definition' (column category) repeats line 2");
 }
 
 TEST(CliDataset, EmptyIdIsBadInput) {
   CliProject project;
   project.Write("llmeval.yaml", kConfigWithIdColumn);
   project.Write("questions.csv", "Category,Question,Weight\nA,What?,1\nB,Why?,1\n,How?,2\n");
-  CommandResult r = project.Run({"run", "--quiet"});
-  EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_THAT(r.err, HasSubstr("questions.csv:4: empty id in column category"));
-  EXPECT_TRUE(NoRunRecorded(project));
+  project.ExpectRefused({"run", "--quiet"}, "questions.csv:4: empty id in column category");
 }
 
 TEST(CliDataset, UniqueIdsRun) {
@@ -55,22 +43,15 @@ TEST(CliDataset, UniqueIdsRun) {
 TEST(CliDataset, ADirectoryIsNotADatasetOrAConfig) {
   CliProject project;
   std::filesystem::create_directories(project.Path("data"));
-  CommandResult dataset = project.Run({"run", "--quiet", "--dataset", "data"});
-  EXPECT_EQ(dataset.exit_code, 2);
-  EXPECT_THAT(dataset.err, HasSubstr("data is a directory; expected a CSV or JSONL file"));
-  CommandResult config = project.Run({"run", "--quiet", "--config", "data"});
-  EXPECT_EQ(config.exit_code, 2);
-  EXPECT_THAT(config.err, HasSubstr("data is a directory; expected a YAML file"));
-  EXPECT_TRUE(NoRunRecorded(project));
+  project.ExpectRefused({"run", "--quiet", "--dataset", "data"}, "data is a directory; expected a CSV or JSONL file");
+  project.ExpectRefused({"run", "--quiet", "--config", "data"}, "data is a directory; expected a YAML file");
 }
 
 TEST(CliDataset, UnsupportedExtensionIsNamed) {
   CliProject project;
   project.Write("qs.json", "[{\"category\":\"a\",\"question\":\"b\",\"weight\":1}]\n");
-  CommandResult r = project.Run({"run", "--quiet", "--dataset", "qs.json"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err,
-              HasSubstr("qs.json: unsupported dataset type .json; expected .csv or .jsonl (one JSON object per line)"));
+  project.ExpectRefused({"run", "--quiet", "--dataset", "qs.json"},
+                        "qs.json: unsupported dataset type .json; expected .csv or .jsonl (one JSON object per line)");
   project.Write("qs.ndjson", "{\"category\":\"a\",\"question\":\"b\",\"weight\":1}\n");
   CommandResult ndjson = project.Run({"run", "--quiet", "--dataset", "qs.ndjson"});
   EXPECT_EQ(ndjson.exit_code, 0) << ndjson.err;
@@ -87,10 +68,8 @@ TEST(CliDataset, Utf16IsNamedNotMisreadAsFields) {
     utf16 += '\0';
   }
   project.Write("u16.csv", utf16);
-  CommandResult r = project.Run({"run", "--quiet", "--dataset", "u16.csv"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("u16.csv is UTF-16 (byte order mark at the start); save it as UTF-8"));
-  EXPECT_TRUE(NoRunRecorded(project));
+  project.ExpectRefused({"run", "--quiet", "--dataset", "u16.csv"},
+                        "u16.csv is UTF-16 (byte order mark at the start); save it as UTF-8");
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "cli/cli_project.h"
 
 namespace llmeval::testing {
@@ -13,33 +11,22 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-bool StoreExists(const CliProject& project) { return std::filesystem::exists(project.Path(".llmeval/llmeval.db")); }
-
 TEST(CliInputChecks, ABadTemplateCreatesNoStoreAndNamesThePromptFile) {
   CliProject project;
   project.Write("prompts/jsonish.txt", "Reply as {\"answer\": \"...\"} to: {question}\n");
-  CommandResult r = project.Run({"run", "--quiet", "--prompt", "jsonish"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("prompts/jsonish.txt:1:10: "));
-  EXPECT_FALSE(StoreExists(project));
+  project.ExpectRefused({"run", "--quiet", "--prompt", "jsonish"}, "prompts/jsonish.txt:1:10: ");
 }
 
 TEST(CliInputChecks, AnUnboundPlaceholderCreatesNoStore) {
   CliProject project;
   project.Write("prompts/aud.txt", "{question} for {audience}\n");
-  CommandResult r = project.Run({"run", "--quiet", "--prompt", "aud"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("prompts/aud.txt (aud) uses {audience}"));
-  EXPECT_FALSE(StoreExists(project));
+  project.ExpectRefused({"run", "--quiet", "--prompt", "aud"}, "prompts/aud.txt (aud) uses {audience}");
 }
 
 TEST(CliInputChecks, ABadDatasetCreatesNoStore) {
   CliProject project;
   project.Write("bad.csv", "Category,Question\nA\n");
-  CommandResult r = project.Run({"run", "--quiet", "--dataset", "bad.csv"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("bad.csv:2"));
-  EXPECT_FALSE(StoreExists(project));
+  project.ExpectRefused({"run", "--quiet", "--dataset", "bad.csv"}, "bad.csv:2");
 }
 
 TEST(CliInputChecks, RejectedRunsStoreNoPromptVersionInAnExistingStore) {
@@ -66,39 +53,25 @@ TEST(CliInputChecks, RejectedRunsStoreNoPromptVersionInAnExistingStore) {
 
 TEST(CliInputChecks, ResumingInAProjectWithoutAStoreCreatesNone) {
   CliProject project;
-  CommandResult r = project.Run({"run", "--quiet", "--resume", "1"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("no run 1 to resume"));
-  EXPECT_FALSE(StoreExists(project));
+  project.ExpectRefused({"run", "--quiet", "--resume", "1"}, "no run 1 to resume");
 }
 
 TEST(CliInputChecks, TemperatureOutsideZeroToTwoIsRejected) {
   CliProject project;
   for (const char* t : {"9", "-1"}) {
-    CommandResult r = project.Run({"run", "--quiet", "--temperature", t});
-    EXPECT_EQ(r.exit_code, 2) << t;
-    EXPECT_THAT(r.err, HasSubstr("--temperature expects a number between 0 and 2"));
+    project.ExpectRefused({"run", "--quiet", "--temperature", t}, "--temperature expects a number between 0 and 2");
   }
   project.Write("llmeval.yaml", "dataset: questions.csv\nprompt: basic\ntemperature: -5\n");
-  CommandResult r = project.Run({"run", "--quiet"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("llmeval.yaml:3:14: temperature: expected a number between 0 and 2, got -5"));
-  EXPECT_FALSE(StoreExists(project));
+  project.ExpectRefused({"run", "--quiet"},
+                        "llmeval.yaml:3:14: temperature: expected a number between 0 and 2, got -5");
 }
 
 TEST(CliInputChecks, AVariableNamedLikeADatasetColumnIsRejected) {
   CliProject project;
-  for (const char* var : {"question=foo", "Category=x"}) {
-    CommandResult r = project.Run({"run", "--quiet", "--var", var});
-    EXPECT_EQ(r.exit_code, 2) << var;
-    EXPECT_THAT(r.err, HasSubstr("is a column of"));
-    EXPECT_THAT(r.err, HasSubstr("questions.csv"));
-  }
+  project.ExpectRefused({"run", "--quiet", "--var", "question=foo"}, "--var question: 'question' is a column of");
+  project.ExpectRefused({"run", "--quiet", "--var", "Category=x"}, "--var Category: 'Category' is a column of");
   project.Write("llmeval.yaml", "dataset: questions.csv\nprompt: basic\nvariables: {weight: heavy}\n");
-  CommandResult config = project.Run({"run", "--quiet"});
-  EXPECT_EQ(config.exit_code, 2);
-  EXPECT_THAT(config.err, HasSubstr("llmeval.yaml: variables.weight: 'weight' is a column of"));
-  EXPECT_FALSE(StoreExists(project));
+  project.ExpectRefused({"run", "--quiet"}, "llmeval.yaml: variables.weight: 'weight' is a column of");
 }
 
 TEST(CliInputChecks, AScorerColumnThatIsNotInTheDatasetIsRejected) {
@@ -111,20 +84,14 @@ TEST(CliInputChecks, AScorerColumnThatIsNotInTheDatasetIsRejected) {
                                     "  - name: correctness\n"
                                     "    type: guidelines\n"
                                     "    guidelines_column: correctnes_criteria\n");
-  CommandResult guidelines = project.Run({"run", "--quiet"});
-  EXPECT_EQ(guidelines.exit_code, 2);
-  EXPECT_THAT(guidelines.err, HasSubstr("llmeval.yaml:6: scorer 'correctness' guidelines_column: "
-                                        "'correctnes_criteria' is not a column of"));
-  EXPECT_THAT(guidelines.err, HasSubstr("(did you mean 'correctness_criteria'?)"));
+  project.ExpectRefused(
+      {"run", "--quiet"},
+      "llmeval.yaml:6: scorer 'correctness' guidelines_column: 'correctnes_criteria' is not a column of");
+  EXPECT_THAT(project.Run({"run", "--quiet"}).err, HasSubstr("(did you mean 'correctness_criteria'?)"));
   project.Write("llmeval.yaml", head + "  - {name: right, type: correctness, column: expected}\n");
-  CommandResult correctness = project.Run({"run", "--quiet"});
-  EXPECT_EQ(correctness.exit_code, 2);
-  EXPECT_THAT(correctness.err, HasSubstr("llmeval.yaml:4: scorer 'right' column: 'expected' is not a column of"));
+  project.ExpectRefused({"run", "--quiet"}, "llmeval.yaml:4: scorer 'right' column: 'expected' is not a column of");
   project.Write("llmeval.yaml", head + "  - {name: english, type: guidelines, guideline: x, human_label_column: ok}\n");
-  CommandResult human = project.Run({"run", "--quiet"});
-  EXPECT_EQ(human.exit_code, 2);
-  EXPECT_THAT(human.err, HasSubstr("scorer 'english' human_label_column: 'ok' is not a column of"));
-  EXPECT_FALSE(StoreExists(project));
+  project.ExpectRefused({"run", "--quiet"}, "scorer 'english' human_label_column: 'ok' is not a column of");
 
   project.Write("llmeval.yaml", head +
                                     "  - name: correctness\n"

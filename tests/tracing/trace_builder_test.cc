@@ -21,6 +21,15 @@ const Span& Named(const std::vector<Span>& spans, const std::string& name) {
   return kEmpty;
 }
 
+// A clock whose wall and monotonic readings the test sets apart, as NTP steps or a paused thread make them.
+class TwoHandClock : public Clock {
+ public:
+  int64_t NowUnixNanos() override { return wall; }
+  int64_t NowMonotonicNanos() override { return mono; }
+  int64_t wall = 2'000'000'000'000'000'000;
+  int64_t mono = 50;
+};
+
 TEST(TraceBuilderTest, NestsSpansWithParentLinksAndTimes) {
   FakeClock clock;
   const int64_t t0 = clock.NowUnixNanos();
@@ -74,14 +83,8 @@ TEST(TraceBuilderTest, NestsSpansWithParentLinksAndTimes) {
 }
 
 TEST(TraceBuilderTest, DurationsComeFromTheMonotonicClock) {
-  // A clock whose wall time jumps backwards while monotonic time moves forward.
-  class JumpyClock : public Clock {
-   public:
-    int64_t NowUnixNanos() override { return wall; }
-    int64_t NowMonotonicNanos() override { return mono; }
-    int64_t wall = 2'000'000'000'000'000'000;
-    int64_t mono = 50;
-  } clock;
+  // The wall clock jumps backwards while monotonic time moves forward.
+  TwoHandClock clock;
   IdGenerator ids(2);
   TraceBuilder trace(&clock, &ids);
   SpanHandle span = trace.StartSpan("s", SpanKind::kInternal);
@@ -97,13 +100,7 @@ TEST(TraceBuilderTest, DurationsComeFromTheMonotonicClock) {
 TEST(TraceBuilderTest, ChildrenStayInsideTheirParentWhateverTheWallClockDoes) {
   // The wall clock steps back and forth between spans (NTP, or a thread paused between reading the two clocks): a
   // child that ends before its parent must still end no later, and start no earlier, than its parent.
-  class DriftingClock : public Clock {
-   public:
-    int64_t NowUnixNanos() override { return wall; }
-    int64_t NowMonotonicNanos() override { return mono; }
-    int64_t wall = 2'000'000'000'000'000'000;
-    int64_t mono = 50;
-  } clock;
+  TwoHandClock clock;
   IdGenerator ids(4);
   TraceBuilder trace(&clock, &ids);
   SpanHandle root = trace.StartSpan("root", SpanKind::kInternal);
