@@ -18,7 +18,7 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/sim_server.h"
+#include "engine/sim/sim_server.h"
 
 namespace llmeval {
 namespace bench {

@@ -27,7 +27,7 @@ int64_t PeakRssKiB();
 // Seconds on the monotonic clock.
 double NowSeconds();
 
-// `llmeval sim-server`'s engine (engine/sim_server.h) in a forked child process bound to 127.0.0.1:0.
+// `llmeval sim-server`'s engine (engine/sim/sim_server.h) in a forked child process bound to 127.0.0.1:0.
 class ServerProcess {
  public:
   ServerProcess() = default;

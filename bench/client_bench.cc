@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "engine/curl_transport.h"
-#include "engine/malloc_tuning.h"
-#include "engine/openai_provider.h"
+#include "engine/http/curl_transport.h"
+#include "engine/os/malloc_tuning.h"
+#include "engine/providers/openai_provider.h"
 
 namespace llmeval {
 namespace bench {

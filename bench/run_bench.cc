@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "engine/malloc_tuning.h"
-#include "engine/runner.h"
+#include "engine/os/malloc_tuning.h"
+#include "engine/run/runner.h"
 
 namespace llmeval {
 namespace bench {

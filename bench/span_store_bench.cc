@@ -10,9 +10,9 @@
 #include <string>
 
 #include "core/clock.h"
-#include "engine/span_rows.h"
-#include "engine/store.h"
-#include "engine/store_writer.h"
+#include "engine/store/span_rows.h"
+#include "engine/store/store.h"
+#include "engine/store/store_writer.h"
 #include "tracing/id_generator.h"
 #include "tracing/semconv.h"
 #include "tracing/trace_builder.h"

@@ -3,8 +3,8 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "engine/baseline.h"
-#include "engine/file_io.h"
+#include "engine/gate/baseline.h"
+#include "engine/os/file_io.h"
 
 namespace llmeval {
 

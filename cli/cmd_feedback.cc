@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "core/strings.h"
-#include "engine/engine_scorers.h"
+#include "engine/run/engine_scorers.h"
 
 namespace llmeval {
 namespace {

@@ -8,12 +8,12 @@
 
 #include "cli/commands.h"
 #include "core/strings.h"
-#include "engine/baseline.h"
-#include "engine/file_io.h"
-#include "engine/gate.h"
-#include "engine/gate_git.h"
-#include "engine/gate_run.h"
-#include "engine/runner.h"
+#include "engine/gate/baseline.h"
+#include "engine/os/file_io.h"
+#include "engine/gate/gate.h"
+#include "engine/gate/gate_git.h"
+#include "engine/gate/gate_run.h"
+#include "engine/run/runner.h"
 
 namespace llmeval {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "core/strings.h"
-#include "engine/prompt_resolver.h"
+#include "engine/run/prompt_resolver.h"
 #include "prompts/prompt_ref.h"
 #include "prompts/unified_diff.h"
 

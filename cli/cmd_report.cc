@@ -1,14 +1,14 @@
 // `llmeval report RUN [RUN2] [-o FILE]`: one self-contained HTML report of a run, or of two runs side by side with
-// their paired comparison (engine/report_data.h for the data, engine/report_html.h for the page). The file is
+// their paired comparison (engine/report/report_data.h for the data, engine/report/report_html.h for the page). The file is
 // written atomically; an unknown run exits 2 and writes nothing.
 #include <cstdio>
 #include <optional>
 
 #include "cli/commands.h"
 #include "core/strings.h"
-#include "engine/file_io.h"
-#include "engine/report_data.h"
-#include "engine/report_html.h"
+#include "engine/os/file_io.h"
+#include "engine/report/report_data.h"
+#include "engine/report/report_html.h"
 
 namespace llmeval {
 namespace {

@@ -9,10 +9,10 @@
 #include "cli/summary_printer.h"
 #include "core/clock.h"
 #include "core/strings.h"
-#include "engine/config.h"
-#include "engine/evaluator.h"
-#include "engine/run_summary.h"
-#include "engine/runner.h"
+#include "engine/config/config.h"
+#include "engine/run/evaluator.h"
+#include "engine/run/run_summary.h"
+#include "engine/run/runner.h"
 
 namespace llmeval {
 namespace {

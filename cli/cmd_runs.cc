@@ -9,9 +9,9 @@
 #include "cli/summary_printer.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
-#include "engine/file_io.h"
-#include "engine/run_compare.h"
-#include "engine/run_summary.h"
+#include "engine/os/file_io.h"
+#include "engine/run/run_compare.h"
+#include "engine/run/run_summary.h"
 
 namespace llmeval {
 namespace {

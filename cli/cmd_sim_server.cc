@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "engine/sim_server.h"
+#include "engine/sim/sim_server.h"
 
 namespace llmeval {
 namespace {

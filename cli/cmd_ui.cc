@@ -1,4 +1,4 @@
-// `llmeval ui`: serves the report's views live from the results store (engine/ui_server.h) on 127.0.0.1. Prints
+// `llmeval ui`: serves the report's views live from the results store (engine/report/ui_server.h) on 127.0.0.1. Prints
 // "llmeval ui: serving <db> at http://127.0.0.1:<port>/" as one flushed line on stdout, then serves until SIGINT or
 // SIGTERM (exit 0), or until --exit-after seconds pass. It never opens a browser.
 #include <atomic>
@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "engine/runner.h"
-#include "engine/ui_server.h"
+#include "engine/run/runner.h"
+#include "engine/report/ui_server.h"
 
 namespace llmeval {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "cli/flags.h"
 #include "core/status.h"
-#include "engine/config.h"
-#include "engine/store.h"
+#include "engine/config/config.h"
+#include "engine/store/store.h"
 
 namespace llmeval {
 

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "cli/cli.h"
-#include "engine/malloc_tuning.h"
-#include "engine/open_file_limit.h"
+#include "engine/os/malloc_tuning.h"
+#include "engine/os/open_file_limit.h"
 
 int main(int argc, char** argv) {
   llmeval::TuneMallocForThroughput();

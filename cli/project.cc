@@ -9,8 +9,8 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "engine/file_io.h"
-#include "engine/runner.h"
+#include "engine/os/file_io.h"
+#include "engine/run/runner.h"
 
 namespace llmeval {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "engine/run_summary.h"
+#include "engine/run/run_summary.h"
 
 namespace llmeval {
 

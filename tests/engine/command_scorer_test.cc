@@ -1,6 +1,6 @@
 // Command scorers: a persistent JSON-Lines worker per scorer, restarted after a crash, a timeout or garbage; and the
-// judge-prompt / human-agreement helpers of engine/engine_scorers.h.
-#include "engine/command_scorer.h"
+// judge-prompt / human-agreement helpers of engine/run/engine_scorers.h.
+#include "engine/user_scorers/command_scorer.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "engine/engine_scorers.h"
+#include "engine/run/engine_scorers.h"
 #include "testing/test_util.h"
 
 namespace llmeval {

@@ -1,5 +1,5 @@
 // LoadProjectConfig on bad files: each mistake is InvalidInput naming the file, line and column and what was expected.
-#include "engine/config.h"
+#include "engine/config/config.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

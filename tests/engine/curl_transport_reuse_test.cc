@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/curl_transport.h"
+#include "engine/http/curl_transport.h"
 
 namespace llmeval {
 namespace {

@@ -1,6 +1,6 @@
-// Tests of CurlTransport over real loopback HTTP against the simulated server (engine/sim_server.h): plain requests,
+// Tests of CurlTransport over real loopback HTTP against the simulated server (engine/sim/sim_server.h): plain requests,
 // hundreds in flight, timeouts, refused connections, Schedule ordering and shutdown; and OpenAIProvider end to end.
-#include "engine/curl_transport.h"
+#include "engine/http/curl_transport.h"
 
 #include <gtest/gtest.h>
 #include <time.h>
@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/openai_client_codec.h"
-#include "engine/openai_provider.h"
-#include "engine/sim_server.h"
+#include "engine/providers/openai_client_codec.h"
+#include "engine/providers/openai_provider.h"
+#include "engine/sim/sim_server.h"
 
 namespace llmeval {
 namespace {

@@ -1,4 +1,4 @@
-#include "engine/fault_spec.h"
+#include "engine/sim/fault_spec.h"
 
 #include <gtest/gtest.h>
 

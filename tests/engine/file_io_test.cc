@@ -1,6 +1,6 @@
 // AtomicFileWriter: a file written in pieces appears whole at Commit, and not at all (not even its temporary file)
 // when the writer is dropped or fails first; an existing file is replaced only by a committed one.
-#include "engine/file_io.h"
+#include "engine/os/file_io.h"
 
 #include <gtest/gtest.h>
 

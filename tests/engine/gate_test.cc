@@ -1,9 +1,9 @@
-#include "engine/gate.h"
+#include "engine/gate/gate.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "engine/baseline.h"
+#include "engine/gate/baseline.h"
 
 namespace llmeval {
 namespace {

@@ -1,7 +1,7 @@
 // ItemFeed hands out a run's items in dataset order (rows x variants x repeats, less filtered, limited and stored
 // ones); ItemPump keeps at most `capacity` in flight, starts the next item on the thread that finished one, and copes
 // with items that finish inside their own start without nesting.
-#include "engine/item_pump.h"
+#include "engine/run/item_pump.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/byte_source.h"
-#include "engine/item_feed.h"
+#include "engine/run/item_feed.h"
 
 namespace llmeval {
 namespace {

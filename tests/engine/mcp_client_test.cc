@@ -2,7 +2,7 @@
 // a hanging tool, a crashing tool, a server-to-client ping) and against the reference server
 // @modelcontextprotocol/server-everything run with node (installed by scripts/install-mcp-test-server.sh; skipped
 // when node or the package is absent).
-#include "engine/mcp_client.h"
+#include "engine/tools/mcp_client.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/tool_executor.h"
+#include "engine/tools/tool_executor.h"
 #include "testing/test_util.h"
 
 namespace llmeval {

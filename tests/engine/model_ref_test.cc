@@ -1,5 +1,5 @@
 // Tests of model reference parsing.
-#include "engine/model_ref.h"
+#include "engine/providers/model_ref.h"
 
 #include <gtest/gtest.h>
 

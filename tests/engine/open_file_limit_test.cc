@@ -1,5 +1,5 @@
 // RaiseOpenFileLimit lifts the soft RLIMIT_NOFILE to the hard limit (capped), and never lowers it.
-#include "engine/open_file_limit.h"
+#include "engine/os/open_file_limit.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>

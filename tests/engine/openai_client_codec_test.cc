@@ -1,6 +1,6 @@
 // Tests of the OpenAI client codec: response bodies shaped like those of OpenAI, Azure, vLLM, llama.cpp, Ollama,
 // OpenRouter, TGI and DeepSeek (written for these tests), error bodies, and request encoding.
-#include "engine/openai_client_codec.h"
+#include "engine/providers/openai_client_codec.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

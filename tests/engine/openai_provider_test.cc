@@ -1,7 +1,7 @@
 // Tests of OpenAIProvider over a fake HttpTransport and a FakeClock: requests, retries, backoff, Retry-After,
 // concurrency cap, rate limiting and secret scrubbing. Nothing sleeps: the test answers requests and runs scheduled
 // tasks by hand.
-#include "engine/openai_provider.h"
+#include "engine/providers/openai_provider.h"
 
 #include <gtest/gtest.h>
 

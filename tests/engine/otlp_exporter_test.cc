@@ -1,6 +1,6 @@
 // Tests of the OTLP/HTTP exporter: endpoint and header resolution, batching, retries over a fake transport and a
 // FakeClock (nothing sleeps), and a real push through CurlTransport to a loopback libevent receiver.
-#include "engine/otlp_exporter.h"
+#include "engine/otlp/otlp_exporter.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/curl_transport.h"
+#include "engine/http/curl_transport.h"
 #include "otlp/otlp_receiver.h"
 
 namespace llmeval {

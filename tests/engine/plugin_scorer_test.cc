@@ -1,13 +1,13 @@
 // Plugin scorers: small plugins compiled with the system compiler at test time, loaded through the C ABI of
 // include/llmeval/scorer_plugin.h; load errors are InvalidInput naming the path.
-#include "engine/plugin_scorer.h"
+#include "engine/user_scorers/plugin_scorer.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "engine/engine_scorers.h"
+#include "engine/run/engine_scorers.h"
 #include "testing/test_util.h"
 
 namespace llmeval {

@@ -1,5 +1,5 @@
 // Tests of the price table: known models, dated snapshots, router prefixes, cached tokens, unknown = nullopt.
-#include "engine/price_table.h"
+#include "engine/providers/price_table.h"
 
 #include <gtest/gtest.h>
 

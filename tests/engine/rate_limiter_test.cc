@@ -1,5 +1,5 @@
 // Tests of the adaptive token-bucket rate limiter, with a FakeClock.
-#include "engine/rate_limiter.h"
+#include "engine/http/rate_limiter.h"
 
 #include <gtest/gtest.h>
 

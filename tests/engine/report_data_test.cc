@@ -1,5 +1,5 @@
 // ReportData over a real store in a scratch directory: every document is parsed back with simdjson and checked.
-#include "engine/report_data.h"
+#include "engine/report/report_data.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

@@ -1,7 +1,7 @@
-// Tests of the report page assembly (engine/report_html.h): the script-safe JSON escaping, that data can never close
+// Tests of the report page assembly (engine/report/report_html.h): the script-safe JSON escaping, that data can never close
 // its script element, the Content-Security-Policy, and that the compiled-in assets reference nothing external and
 // never turn data into markup.
-#include "engine/report_html.h"
+#include "engine/report/report_html.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

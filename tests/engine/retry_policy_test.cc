@@ -1,6 +1,6 @@
 // Tests of the retry policy: retryable outcomes, Retry-After parsing (vectors modelled on the reference SDK's), and
 // backoff growth, cap and jitter.
-#include "engine/retry_policy.h"
+#include "engine/providers/retry_policy.h"
 
 #include <gtest/gtest.h>
 

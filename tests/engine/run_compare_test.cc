@@ -1,7 +1,7 @@
 // CompareRuns merges two runs streamed in item-key order. It must agree with pairing them in memory (a map from
 // (item_key, repeat) to the item, the last row winning for a duplicated key) on every figure, whatever the order the
 // items were stored in, and keep exact flip counts while listing at most kMaxListedFlips flips per scorer.
-#include "engine/run_compare.h"
+#include "engine/run/run_compare.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // SummarizeRun over a real store: the latency percentiles are the exact interpolated ones (cache hits and errors
 // excluded) whatever the number of passes they take, and items stream in order with their own assessments.
-#include "engine/run_summary.h"
+#include "engine/run/run_summary.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "engine/sim_judge.h"
+#include "engine/sim/sim_judge.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/strings.h"
-#include "engine/sim_model.h"
+#include "engine/sim/sim_model.h"
 
 namespace llmeval {
 namespace {

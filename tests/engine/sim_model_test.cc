@@ -1,4 +1,4 @@
-#include "engine/sim_model.h"
+#include "engine/sim/sim_model.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -7,8 +7,8 @@
 #include <string>
 
 #include "core/strings.h"
-#include "engine/sim_judge.h"
-#include "engine/sim_text.h"
+#include "engine/sim/sim_judge.h"
+#include "engine/sim/sim_text.h"
 
 namespace llmeval {
 namespace {

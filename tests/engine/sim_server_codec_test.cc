@@ -1,11 +1,11 @@
-// Tests of engine/openai_server_codec.h, the server side of the OpenAI wire format used by the sim server.
+// Tests of engine/providers/openai_server_codec.h, the server side of the OpenAI wire format used by the sim server.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <string>
 
-#include "engine/openai_server_codec.h"
-#include "engine/sim_model.h"
+#include "engine/providers/openai_server_codec.h"
+#include "engine/sim/sim_model.h"
 
 namespace llmeval {
 namespace {

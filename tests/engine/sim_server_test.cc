@@ -1,5 +1,5 @@
-// Tests of engine/sim_server.h over real loopback HTTP, with libcurl used directly (not the project's client).
-#include "engine/sim_server.h"
+// Tests of engine/sim/sim_server.h over real loopback HTTP, with libcurl used directly (not the project's client).
+#include "engine/sim/sim_server.h"
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/strings.h"
-#include "engine/openai_server_codec.h"
-#include "engine/sim_model.h"
+#include "engine/providers/openai_server_codec.h"
+#include "engine/sim/sim_model.h"
 
 namespace llmeval {
 namespace {

@@ -1,5 +1,5 @@
 // Tests of the SSE parser (framing at every chunk boundary) and the chat stream accumulator.
-#include "engine/sse_parser.h"
+#include "engine/providers/sse_parser.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // StoredItemFeed pages through a stored run for `llmeval evaluate`: every item once, in (variant, row, repeat) order
 // across page boundaries, mapped to the evaluate run's variants, with the tool calls of its stored trace, less the
 // slots a resumed evaluate run already scored.
-#include "engine/stored_item_feed.h"
+#include "engine/run/stored_item_feed.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <tuple>
 #include <vector>
 
-#include "engine/span_rows.h"
+#include "engine/store/span_rows.h"
 #include "testing/store_records.h"
 #include "testing/test_util.h"
 #include "tracing/semconv.h"

@@ -1,6 +1,6 @@
 // ToolExecutor: command tools (a real child process), http tools against a loopback evhttp server (GET query
 // parameters, POST JSON bodies, headers with ${ENV} values, non-2xx, timeouts, output caps), and unknown tools.
-#include "engine/tool_executor.h"
+#include "engine/tools/tool_executor.h"
 
 #include <arpa/inet.h>
 #include <event2/buffer.h>
@@ -18,7 +18,7 @@
 #include <string>
 #include <thread>
 
-#include "engine/http_tool.h"
+#include "engine/tools/http_tool.h"
 
 namespace llmeval {
 namespace {

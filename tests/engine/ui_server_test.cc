@@ -1,6 +1,6 @@
-// Tests of engine/ui_server.h over real loopback HTTP: a small store (three items with assessments and spans, one of
+// Tests of engine/report/ui_server.h over real loopback HTTP: a small store (three items with assessments and spans, one of
 // them answering with markup) served on port 0, every route fetched with libcurl, statuses, headers and JSON checked.
-#include "engine/ui_server.h"
+#include "engine/report/ui_server.h"
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/strings.h"
-#include "engine/store.h"
+#include "engine/store/store.h"
 #include "testing/test_util.h"
 
 namespace llmeval {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/store.h"
+#include "engine/store/store.h"
 
 namespace llmeval::testing {
 

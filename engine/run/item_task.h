@@ -1,0 +1,82 @@
+// ItemTask evaluates one dataset row for one variant and repeat, as a chain of asynchronous steps:
+//   render the prompt -> call the model (from the response cache when possible) -> while the reply asks for tools,
+//   run them (independent calls concurrently) and call again, up to max_steps -> run the code scorers -> ask each
+//   judge (samples, one re-ask on an unparseable verdict) -> hand the finished item, its assessments and its trace to
+//   the store writer -> report to `on_done`.
+// Every failure (provider, tool, scorer) is recorded on the item; nothing is thrown and the run goes on. Callbacks
+// may arrive on any engine thread; the steps of one item never run concurrently except the tool calls of one turn.
+#ifndef LLMEVAL_ENGINE_RUN_ITEM_TASK_H_
+#define LLMEVAL_ENGINE_RUN_ITEM_TASK_H_
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "datasets/data_row.h"
+#include "engine/run/run_context.h"
+#include "engine/store/store.h"
+#include "tracing/trace_builder.h"
+
+namespace llmeval {
+
+class ItemTask : public std::enable_shared_from_this<ItemTask> {
+ public:
+  using DoneCallback = std::function<void(const ItemRecord& item)>;
+
+  ItemTask(const RunContext* ctx, const Variant* variant, DataRow row, int repeat, DoneCallback on_done);
+  void Start();
+  // Scores a stored answer again (`llmeval evaluate`): no model call; `stored` supplies the inputs, output, usage and
+  // timing, `tool_calls` the agent's tool calls as recorded in its trace.
+  void StartFromStored(const ItemRecord& stored, std::vector<ToolCallRecord> tool_calls);
+
+ private:
+  using ReplyCallback = std::function<void(ChatResult result, bool cache_hit)>;
+
+  // Sends `request` through the cache and `provider`; records a chat span under `parent`.
+  void Call(ChatProvider* provider, const std::string& provider_key, const std::string& provider_name,
+            ChatRequest request, SpanHandle parent, const char* purpose, ReplyCallback done);
+  void CallModel();
+  void OnModelReply(ChatResult result, bool cache_hit);
+  void RunTools(std::vector<ToolCall> calls);
+  void FinishAnswer(const std::string& stop_reason);
+  void ScoreCode();
+  void NextJudge();
+  void AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRequest request);
+  void FinishJudge();
+  void Finish();
+
+  const RunContext* ctx_;
+  const Variant* variant_;
+  DataRow row_;
+  int repeat_;
+  DoneCallback on_done_;
+
+  TraceBuilder trace_;
+  SpanHandle root_;
+  SpanHandle agent_;
+  ItemRecord record_;
+  std::map<std::string, std::string> variables_;
+  std::vector<ChatMessage> messages_;
+  std::vector<ToolCallRecord> tool_records_;
+  int steps_ = 0;
+  int64_t answer_start_mono_ = 0;
+  double latency_ns_ = 0;
+  bool any_cache_miss_ = false;
+  std::string output_;
+  std::vector<AssessmentRow> assessments_;
+  ScoringContext scoring_;
+
+  // Judge progress.
+  size_t judge_index_ = 0;
+  int judge_sample_ = 0;
+  std::vector<JudgeSampleResult> judge_samples_;
+  SpanHandle judge_span_;
+
+  std::mutex tools_mu_;
+};
+
+}  // namespace llmeval
+
+#endif  // LLMEVAL_ENGINE_RUN_ITEM_TASK_H_

@@ -1,0 +1,63 @@
+#include "engine/run/run_setup.h"
+
+#include <set>
+
+#include "core/strings.h"
+
+namespace llmeval {
+
+Status BuildScorers(const ProjectConfig& config, const std::optional<std::vector<std::string>>& names, RunContext* ctx,
+                    std::vector<std::string>* built) {
+  std::set<std::string> wanted;
+  if (names.has_value()) wanted.insert(names->begin(), names->end());
+  for (const ScorerSettings& sc : config.scorers) {
+    if (names.has_value() && wanted.erase(sc.name) == 0) continue;
+    Result<std::unique_ptr<Scorer>> scorer = MakeScorer({sc.name, sc.type, sc.params_json});
+    if (!scorer.ok()) {
+      std::string where = config.path.empty() ? "" : config.path + ":" + std::to_string(sc.line) + ": ";
+      return Status::InvalidInput(where + scorer.status().message());
+    }
+    built->push_back(sc.name);
+    ctx->scorers.push_back(std::move(scorer.value()));
+  }
+  if (!wanted.empty()) {
+    std::vector<std::string> known;
+    for (const ScorerSettings& sc : config.scorers) known.push_back(sc.name);
+    return Status::InvalidInput("--scorers names '" + *wanted.begin() + "', which the config does not declare; " +
+                                "declared: " + (known.empty() ? "(none)" : JoinStrings(known, ", ")));
+  }
+  return Status::OK();
+}
+
+Status SetupJudge(ProviderSet* providers, const std::string& judge_ref, RunContext* ctx) {
+  bool needs_judge = false;
+  for (const auto& sc : ctx->scorers) {
+    if (!sc->is_judge()) continue;
+    const auto* judge = static_cast<const JudgeScorer*>(sc.get());
+    if (judge->judge_model().empty()) {
+      needs_judge = true;
+      continue;
+    }
+    Result<ResolvedModel> own = providers->Resolve(judge->judge_model());
+    if (!own.ok()) return own.status().WithContext("scorer '" + sc->name() + "' judge_model");
+    ctx->judge_targets[sc->name()] = {own->provider, own->provider_key, own->provider_name, own->api_model};
+  }
+  if (!needs_judge) return Status::OK();
+  Result<ResolvedModel> judge = providers->Resolve(judge_ref);
+  if (!judge.ok()) return judge.status().WithContext("judge");
+  ctx->judge_provider = judge->provider;
+  ctx->judge_provider_key = judge->provider_key;
+  ctx->judge_provider_name = judge->provider_name;
+  ctx->judge_model = judge->api_model;
+  return Status::OK();
+}
+
+PriceTable BuildPriceTable(const ProjectConfig& config) {
+  PriceTable prices = PriceTable::Defaults();
+  for (const PriceSettings& p : config.prices) {
+    prices.Set(p.model, {p.input_per_mtok, p.output_per_mtok, p.cached_input_per_mtok});
+  }
+  return prices;
+}
+
+}  // namespace llmeval
