@@ -4,11 +4,8 @@
 #include "engine/report/report_data.h"
 
 #include <simdjson.h>
-#include <sys/mman.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <map>
 #include <set>
 #include <string_view>
@@ -18,131 +15,26 @@
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "core/version.h"
+#include "engine/report/report_items.h"
+#include "engine/report/report_json.h"
 #include "engine/run/run_compare.h"
 #include "engine/run/run_summary.h"
 
 namespace llmeval {
 namespace {
 
-constexpr size_t kExcerptChars = 240;
-
-bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// `text` cut to `max_chars` code points on a character boundary, with "…" appended when something was cut.
-std::string Excerpt(std::string_view text, size_t max_chars = kExcerptChars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (IsContinuation(static_cast<unsigned char>(text[i]))) continue;
-    if (chars == max_chars) return std::string(text.substr(0, i)) + "\xE2\x80\xA6";
-    ++chars;
-  }
-  return std::string(text);
-}
-
-// `text` without a trailing, incomplete UTF-8 sequence (left by a byte-count cut).
-std::string_view TrimPartialUtf8(std::string_view text) {
-  size_t i = text.size();
-  size_t back = 0;
-  while (i > 0 && back < 4 && IsContinuation(static_cast<unsigned char>(text[i - 1]))) {
-    --i;
-    ++back;
-  }
-  if (i == 0) return text;
-  unsigned char lead = static_cast<unsigned char>(text[i - 1]);
-  size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  if (need > 1 && back + 1 < need) return text.substr(0, i - 1);
-  return text;
-}
-
-// Asks for transparent huge pages under a large buffer about to be filled: one page fault per 2 MiB instead of per
-// 4 KiB (a 150 MB report otherwise spends a good part of its time in the kernel's fault path). Only advice.
-void AdviseHugePages(std::string* buffer) {
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (buffer->capacity() < 4 * kHuge) return;
-  uintptr_t begin = (reinterpret_cast<uintptr_t>(buffer->data()) + kHuge - 1) & ~(kHuge - 1);
-  uintptr_t end = (reinterpret_cast<uintptr_t>(buffer->data()) + buffer->capacity()) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
-
-int64_t NsToMs(int64_t ns) { return ns / 1'000'000; }
-
-// A number in its shortest round-trip form (std::to_chars: much cheaper than printf on a report's many numbers).
-void Number(JsonWriter* w, double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  if (!std::isfinite(v) || ec != std::errc()) {
-    w->Null();
-    return;
-  }
-  w->Raw(std::string_view(buf, static_cast<size_t>(end - buf)));
-}
-
-void Number(JsonWriter* w, std::string_view key, double v) {
-  w->Key(key);
-  Number(w, v);
-}
-
-void OptionalDouble(JsonWriter* w, std::string_view key, const std::optional<double>& v) {
-  w->Key(key);
-  if (v.has_value()) {
-    Number(w, *v);
-  } else {
-    w->Null();
-  }
-}
-
-// Reads stored JSON: validates documents before they are inserted verbatim, and looks up input values.
-class JsonReader {
- public:
-  bool Valid(std::string_view json) {
-    simdjson::dom::element root;
-    return parser_.parse(json.data(), json.size()).get(root) == simdjson::SUCCESS;
-  }
-  // Writes `json` verbatim when valid, else `fallback`.
-  void RawOr(JsonWriter* w, std::string_view key, const std::string& json, std::string_view fallback) {
-    w->Key(key);
-    w->Raw(Valid(json) ? std::string_view(json) : fallback);
-  }
-  // Parses an item's inputs; false when they are not a JSON object.
-  bool ParseInputs(const std::string& json) {
-    inputs_ok_ = parser_.parse(json).get(inputs_) == simdjson::SUCCESS && inputs_.is_object();
-    return inputs_ok_;
-  }
-  // An input of the last parsed inputs as text ("" when absent or null).
-  std::string Input(const std::string& key) {
-    if (!inputs_ok_ || key.empty()) return "";
-    simdjson::dom::element v;
-    if (inputs_[key].get(v) != simdjson::SUCCESS || v.is_null()) return "";
-    std::string_view s;
-    if (v.get(s) == simdjson::SUCCESS) return std::string(s);
-    return simdjson::to_string(v);
-  }
-
- private:
-  simdjson::dom::parser parser_;
-  simdjson::dom::element inputs_;
-  bool inputs_ok_ = false;
-};
-
-// Maps the store's "no run" message to the documented one.
-Status RunNotFound(const Status& s, int64_t run_id) {
-  if (s.code() != StatusCode::kNotFound) return s;
-  return Status::NotFound("run " + std::to_string(run_id) + " not found (see: llmeval runs list)");
-}
-
-// The run's category column: params "group_by", else "category" when the items have that input, else "".
-Result<std::string> CategoryColumn(Store* store, const RunRecord& run) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  std::string_view group_by;
-  if (parser.parse(run.params_json).get(root) == simdjson::SUCCESS && root.is_object() &&
-      root["group_by"].get(group_by) == simdjson::SUCCESS && !group_by.empty()) {
-    return AsciiLower(group_by);
-  }
-  Result<bool> has = store->FirstItemHasInput(run.id, "category");
-  if (!has.ok()) return has.status();
-  return *has ? std::string("category") : std::string();
-}
+using report_json::AdviseHugePages;
+using report_json::CategoryColumn;
+using report_json::Excerpt;
+using report_json::JsonReader;
+using report_json::kExcerptChars;
+using report_json::NsToMs;
+using report_json::OptionalDouble;
+using report_json::RunNotFound;
+using report_json::StreamRunItems;
+using report_json::TrimPartialUtf8;
+using report_json::WriteItemDetail;
+using report_json::WriteItemRowFields;
 
 void WriteRunHeader(JsonWriter* w, JsonReader* json, const RunRecord& run, const std::vector<VariantRecord>& variants,
                     int64_t items) {
@@ -205,159 +97,6 @@ void WriteScorerStat(JsonWriter* w, const ScorerSummary& s, bool with_category) 
   OptionalDouble(w, "ci_high", decided ? std::optional<double>(s.pass_rate_ci.high) : std::nullopt);
   OptionalDouble(w, "mean_score", s.score.has_value() ? std::optional<double>(s.score->mean) : std::nullopt);
   w->EndObject();
-}
-
-// The fields of an ItemRow, without the enclosing braces. `question` and `answer` are written as given.
-void WriteItemRowFields(JsonWriter* w, const ItemRecord& item, const std::string& category, const std::string& question,
-                        const std::optional<std::string>& answer) {
-  w->Field("id", item.id);
-  w->Field("variant_id", item.variant_id);
-  w->Field("row", item.row_index);
-  w->Field("repeat", item.repeat);
-  w->Field("key", item.item_key);
-  w->Field("category", category);
-  w->Field("question", question);
-  w->Key("answer");
-  if (answer.has_value()) {
-    w->String(*answer);
-  } else {
-    w->Null();
-  }
-  w->Key("error");
-  if (item.error.empty()) {
-    w->Null();
-  } else {
-    w->String(item.error);
-  }
-  Number(w, "latency_ms", item.latency_ms);
-  OptionalDouble(w, "cost_usd", item.cost_usd);
-  w->Field("input_tokens", item.input_tokens);
-  w->Field("output_tokens", item.output_tokens);
-  w->Field("tool_calls", item.tool_calls);
-  w->Field("from_cache", item.from_cache);
-  w->Field("trace_id", item.trace_id);
-  w->Key("scores");
-  w->BeginObject();
-  std::vector<std::string> seen;
-  for (const AssessmentRow& a : item.assessments) {
-    std::string name = a.ResultName();
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
-    w->Field(name, a.outcome);
-    seen.push_back(std::move(name));
-  }
-  w->EndObject();
-}
-
-// An ItemRow of excerpts from an item read with its full texts (inputs already parsed into `json`).
-void WriteItemRow(JsonWriter* w, JsonReader* json, const ItemRecord& item, const std::string& category) {
-  std::string question = json->Input("question");
-  if (question.empty()) question = item.rendered_input;
-  std::optional<std::string> answer;
-  if (item.output.has_value()) answer = Excerpt(*item.output);
-  w->BeginObject();
-  WriteItemRowFields(w, item, category, Excerpt(question), answer);
-  w->EndObject();
-}
-
-const char* SpanStatus(int status) { return status == 1 ? "ok" : status == 2 ? "error" : "unset"; }
-
-// An ItemDetailJson from an item with full texts (inputs already parsed into `json`) and its spans in start order.
-void WriteItemDetail(JsonWriter* w, JsonReader* json, const ItemRecord& item, const std::string& category,
-                     const std::vector<SpanRow>& spans) {
-  std::string question = json->Input("question");
-  if (question.empty()) question = item.rendered_input;
-  w->BeginObject();
-  w->Key("item");
-  w->BeginObject();
-  WriteItemRowFields(w, item, category, question, item.output);
-  json->RawOr(w, "inputs", item.inputs_json, "{}");
-  w->Field("rendered_input", item.rendered_input);
-  w->Key("output");
-  if (item.output.has_value()) {
-    w->String(*item.output);
-  } else {
-    w->Null();
-  }
-  w->Field("error_type", item.error_type);
-  w->Field("finish_reason", item.finish_reason);
-  Number(w, "ttfb_ms", item.ttfb_ms);
-  w->Field("cached_tokens", item.cached_tokens);
-  w->Field("reasoning_tokens", item.reasoning_tokens);
-  w->Field("model_calls", item.model_calls);
-  w->Field("started_unix_ms", NsToMs(item.started_unix_ns));
-  w->EndObject();
-  w->Key("assessments");
-  w->BeginArray();
-  for (const AssessmentRow& a : item.assessments) {
-    w->BeginObject();
-    w->Field("name", a.name);
-    w->Field("outcome", a.outcome);
-    OptionalDouble(w, "score", a.score);
-    w->Field("label", a.label);
-    w->Field("rationale", a.rationale);
-    w->Field("source", a.source);
-    w->Field("error", a.error);
-    w->Field("judge_model", a.judge_model);
-    w->Field("judge_samples", a.judge_samples);
-    OptionalDouble(w, "judge_agreement", a.judge_agreement);
-    w->Field("judge_input_tokens", a.judge_input_tokens);
-    w->Field("judge_output_tokens", a.judge_output_tokens);
-    OptionalDouble(w, "judge_cost_usd", a.judge_cost_usd);
-    w->EndObject();
-  }
-  w->EndArray();
-  w->Field("trace_id", item.trace_id);
-  w->Key("spans");
-  w->BeginArray();
-  int64_t t0 = 0;
-  for (size_t i = 0; i < spans.size(); ++i) t0 = i == 0 ? spans[i].start_unix_ns : std::min(t0, spans[i].start_unix_ns);
-  for (const SpanRow& s : spans) {
-    w->BeginObject();
-    w->Field("span_id", s.span_id);
-    w->Field("parent_span_id", s.parent_span_id);
-    w->Field("name", s.name);
-    w->Field("kind", s.kind);
-    Number(w, "start_ms", static_cast<double>(s.start_unix_ns - t0) / 1e6);
-    Number(w, "duration_ms", static_cast<double>(std::max<int64_t>(0, s.end_unix_ns - s.start_unix_ns)) / 1e6);
-    w->Field("status", SpanStatus(s.status));
-    w->Field("status_message", s.status_message);
-    json->RawOr(w, "attributes", s.attributes_json, "{}");
-    json->RawOr(w, "events", s.events_json, "[]");
-    w->EndObject();
-  }
-  w->EndArray();
-  w->EndObject();
-}
-
-// Streams every item of `run` as an ItemsJson into `data` and as `"<id>":ItemDetailJson` members into `details` (an
-// object the caller has opened and sized; `*first` says whether a member was written yet). Each detail is written by
-// its own small writer and appended, so the large document grows in place.
-Status StreamRunItems(Store* store, const RunRecord& run, const std::string& category_column, JsonWriter* data,
-                      std::string* details, bool* first) {
-  JsonReader json;
-  int64_t total = 0;
-  data->BeginObject();
-  data->Key("items");
-  data->BeginArray();
-  Status s = store->ForEachItemWithSpans(run.id, true, [&](const ItemRecord& item) {
-    json.ParseInputs(item.inputs_json);
-    std::string category = json.Input(category_column);
-    WriteItemRow(data, &json, item, category);
-    JsonWriter detail;
-    WriteItemDetail(&detail, &json, item, category, item.spans);
-    if (!*first) *details += ',';
-    *first = false;
-    AppendJsonString(std::to_string(item.id), details);
-    *details += ':';
-    *details += detail.str();
-    ++total;
-  });
-  if (!s.ok()) return s;
-  data->EndArray();
-  data->Field("total", total);
-  data->Field("offset", int64_t{0});
-  data->EndObject();
-  return Status::OK();
 }
 
 }  // namespace

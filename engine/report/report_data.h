@@ -1,6 +1,7 @@
 // ReportData: the JSON documents behind `llmeval report` (embedded in one self-contained HTML file) and `llmeval ui`
-// (served live by engine/report/ui_server.h). One browser app (engine/report/assets/) renders both. Every function only reads
-// the store; every string in the output is JSON-escaped by JsonWriter, and the HTML side never inserts it as markup.
+// (served live by engine/report/ui_server.h). One browser app (engine/report/assets/) renders both. Every function only
+// reads the store; every string in the output is JSON-escaped by JsonWriter, and the HTML side never inserts it as
+// markup.
 //
 // Times are Unix milliseconds (numbers); span times inside an item detail are milliseconds relative to the trace's
 // first span. A cost that no price table knows is null, never 0. Shapes (keys always present unless noted):

@@ -1,8 +1,8 @@
 // ReportHtml: assembles the browser app (engine/report/assets/: shell.html, app.css, app.js, compiled into the binary
 // by cmake/EmbedAssets.cmake) into one self-contained HTML page.
 //
-// Report mode (`llmeval report`): the page embeds the report's two JSON documents (engine/report/report_data.h): the data as
-// <script type="application/json" id="llmeval-data">, the item details gzip-compressed and base64-encoded as
+// Report mode (`llmeval report`): the page embeds the report's two JSON documents (engine/report/report_data.h): the
+// data as <script type="application/json" id="llmeval-data">, the item details gzip-compressed and base64-encoded as
 // <script type="application/gzip" id="llmeval-details-gz"> (unpacked by the browser's DecompressionStream when the
 // first item opens; plain JSON in id="llmeval-details" when compression is unavailable). It needs no network at all
 // and works from disk. Live mode (`llmeval ui`): the same app with window.LLMEVAL_LIVE = true fetches the JSON API
