@@ -2,9 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,8 +10,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-
-extern char** environ;
 
 namespace llmeval {
 namespace {
@@ -23,108 +19,31 @@ int64_t NowMs() {
       .count();
 }
 
-std::vector<std::string> BuildEnvironment(const SubprocessOptions& options) {
-  std::map<std::string, std::string> merged;
-  if (options.inherit_env) {
-    for (char** e = environ; *e != nullptr; ++e) {
-      const char* eq = std::strchr(*e, '=');
-      if (eq != nullptr) merged[std::string(*e, static_cast<size_t>(eq - *e))] = eq + 1;
-    }
-  }
-  for (const auto& [k, v] : options.env) merged[k] = v;
-  std::vector<std::string> env;
-  for (const auto& [k, v] : merged) env.push_back(k + "=" + v);
-  return env;
-}
-
 }  // namespace
-
-ssize_t WriteWithoutSigpipe(int fd, const char* data, size_t size) {
-  sigset_t pipe_only, old;
-  sigemptyset(&pipe_only);
-  sigaddset(&pipe_only, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-  ssize_t w = write(fd, data, size);
-  int saved = errno;
-  if (w < 0 && saved == EPIPE) {
-    timespec zero{0, 0};
-    sigtimedwait(&pipe_only, nullptr, &zero);
-  }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  errno = saved;
-  return w;
-}
-
-bool WriteAllWithoutSigpipe(int fd, const std::string& data) {
-  size_t written = 0;
-  while (written < data.size()) {
-    ssize_t w = WriteWithoutSigpipe(fd, data.data() + written, data.size() - written);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    written += static_cast<size_t>(w);
-  }
-  return true;
-}
 
 Result<SubprocessResult> RunSubprocess(const SubprocessOptions& options) {
   if (options.argv.empty()) return Status::InvalidInput("no program to run");
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (pipe2(in_pipe, O_CLOEXEC) != 0) return Status::IOError("pipe failed");
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-    close(in_pipe[0]);
-    close(in_pipe[1]);
-    return Status::IOError("pipe failed");
+  SpawnOptions spawn;
+  spawn.argv = options.argv;
+  spawn.working_dir = options.working_dir;
+  spawn.env = options.env;
+  spawn.inherit_env = options.inherit_env;
+  Result<ChildPipes> child = SpawnWithPipes(spawn);
+  if (!child.ok()) {
+    if (child.status().code() != StatusCode::kInvalidInput) return child.status();
+    return Status::InvalidInput("cannot run '" + options.argv[0] + "': " + child.status().message());
   }
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-    close(in_pipe[0]);
-    close(in_pipe[1]);
-    close(out_pipe[0]);
-    close(out_pipe[1]);
-    return Status::IOError("pipe failed");
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  if (!options.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.working_dir.c_str());
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-
-  std::vector<std::string> env = BuildEnvironment(options);
-  std::vector<char*> envp;
-  for (std::string& s : env) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> args = options.argv;
-  std::vector<char*> argp;
-  for (std::string& s : args) argp.push_back(s.data());
-  argp.push_back(nullptr);
-
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argp[0], &actions, &attr, argp.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  close(in_pipe[0]);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  if (rc != 0) {
-    close(in_pipe[1]);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    return Status::InvalidInput("cannot run '" + options.argv[0] + "': " + std::strerror(rc));
-  }
+  pid_t pid = child->pid;
 
   SubprocessResult result;
-  fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+  fcntl(child->in, F_SETFL, O_NONBLOCK);
   size_t written = 0;
-  int stdin_fd = in_pipe[1];
+  int stdin_fd = child->in;
   if (options.stdin_data.empty()) {
     close(stdin_fd);
     stdin_fd = -1;
   }
-  int fds_open[2] = {out_pipe[0], err_pipe[0]};
+  int fds_open[2] = {child->out, child->err};
   int64_t deadline = NowMs() + options.timeout_ms;
   char buf[65536];
   while (fds_open[0] >= 0 || fds_open[1] >= 0) {

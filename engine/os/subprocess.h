@@ -1,6 +1,7 @@
 // RunSubprocess: runs a program (an argv list, never a shell) with bytes on its stdin, collects stdout and stderr up
 // to a cap, and kills it when a deadline passes. Used for command tools, git queries and one-shot helpers. Thread-safe:
-// each call is independent. Persistent worker processes (command scorers) use SubprocessWorker in worker_process.h.
+// each call is independent. Built on SpawnWithPipes (child_process.h), which the persistent children (MCP servers,
+// command scorer workers) use too.
 #ifndef LLMEVAL_ENGINE_OS_SUBPROCESS_H_
 #define LLMEVAL_ENGINE_OS_SUBPROCESS_H_
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "engine/os/child_process.h"
 
 namespace llmeval {
 
@@ -33,13 +35,6 @@ struct SubprocessResult {
   std::string out;
   std::string err;
 };
-
-// One write() to a pipe whose reader may be gone, without SIGPIPE killing the process: the signal is blocked on the
-// calling thread for the call and a SIGPIPE it raised is consumed. Returns what write() returned, errno kept.
-ssize_t WriteWithoutSigpipe(int fd, const char* data, size_t size);
-
-// Writes all of `data` (retrying short writes and EINTR) with WriteWithoutSigpipe; false when the pipe failed.
-bool WriteAllWithoutSigpipe(int fd, const std::string& data);
 
 // Returns the result once the program has exited (or was killed at the deadline). A Status error only when the
 // program could not be started at all (not found, not executable).

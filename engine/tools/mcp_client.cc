@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <simdjson.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +18,6 @@
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "engine/os/subprocess.h"
-
-extern char** environ;
 
 namespace llmeval {
 namespace {
@@ -46,76 +43,24 @@ class McpClient::Connection {
   ~Connection() { Shutdown(); }
 
   Status Start(const McpServerOptions& options) {
-    int in_pipe[2], out_pipe[2], err_pipe[2];
-    if (pipe2(in_pipe, O_CLOEXEC) != 0) return Status::IOError("pipe failed");
-    if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-      close(in_pipe[0]);
-      close(in_pipe[1]);
-      return Status::IOError("pipe failed");
-    }
-    if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-      close(in_pipe[0]);
-      close(in_pipe[1]);
-      close(out_pipe[0]);
-      close(out_pipe[1]);
-      return Status::IOError("pipe failed");
-    }
     if (pipe2(wake_, O_CLOEXEC) != 0) {
-      close(in_pipe[0]);
-      close(in_pipe[1]);
-      close(out_pipe[0]);
-      close(out_pipe[1]);
-      close(err_pipe[0]);
-      close(err_pipe[1]);
       wake_[0] = wake_[1] = -1;
       return Status::IOError("pipe failed");
     }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    if (!options.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.working_dir.c_str());
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setpgroup(&attr, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-
-    std::map<std::string, std::string> merged;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const char* eq = std::strchr(*e, '=');
-      if (eq != nullptr) merged[std::string(*e, static_cast<size_t>(eq - *e))] = eq + 1;
+    SpawnOptions spawn;
+    spawn.argv = options.argv;
+    spawn.working_dir = options.working_dir;
+    spawn.env = options.env;
+    spawn.clear_signal_mask = true;
+    Result<ChildPipes> child = SpawnWithPipes(spawn);
+    if (!child.ok()) {
+      if (child.status().code() != StatusCode::kInvalidInput) return child.status();
+      return Status::InvalidInput("cannot run '" + options.argv[0] + "': " + child.status().message());
     }
-    for (const auto& [k, v] : options.env) merged[k] = v;
-    std::vector<std::string> env;
-    for (const auto& [k, v] : merged) env.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (std::string& s : env) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> args = options.argv;
-    std::vector<char*> argp;
-    for (std::string& s : args) argp.push_back(s.data());
-    argp.push_back(nullptr);
-
-    int rc = posix_spawnp(&pid_, argp[0], &actions, &attr, argp.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    close(in_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    if (rc != 0) {
-      pid_ = -1;
-      close(in_pipe[1]);
-      close(out_pipe[0]);
-      close(err_pipe[0]);
-      return Status::InvalidInput("cannot run '" + options.argv[0] + "': " + std::strerror(rc));
-    }
-    in_fd_ = in_pipe[1];
-    out_fd_ = out_pipe[0];
-    err_fd_ = err_pipe[0];
+    pid_ = child->pid;
+    in_fd_ = child->in;
+    out_fd_ = child->out;
+    err_fd_ = child->err;
     reader_ = std::thread([this] { ReadLoop(); });
     return Status::OK();
   }

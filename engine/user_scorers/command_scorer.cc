@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <simdjson.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,8 +20,6 @@
 #include "engine/os/subprocess.h"
 #include "scorers/json_util.h"
 #include "scorers/scorer_params.h"
-
-extern char** environ;
 
 namespace llmeval {
 namespace {
@@ -123,52 +120,19 @@ class WorkerProcess {
 
  private:
   Status Start() {
-    int in_pipe[2], out_pipe[2], err_pipe[2];
-    if (pipe2(in_pipe, O_CLOEXEC) != 0) return Status::IOError("pipe failed");
-    if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-      close(in_pipe[0]);
-      close(in_pipe[1]);
-      return Status::IOError("pipe failed");
-    }
-    if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-      close(in_pipe[0]);
-      close(in_pipe[1]);
-      close(out_pipe[0]);
-      close(out_pipe[1]);
-      return Status::IOError("pipe failed");
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    if (!dir_->empty()) posix_spawn_file_actions_addchdir_np(&actions, dir_->c_str());
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-    std::vector<std::string> args = *argv_;
-    std::vector<char*> argp;
-    for (std::string& s : args) argp.push_back(s.data());
-    argp.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = posix_spawnp(&pid, argp[0], &actions, &attr, argp.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    close(in_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    if (rc != 0) {
-      close(in_pipe[1]);
-      close(out_pipe[0]);
-      close(err_pipe[0]);
+    SpawnOptions spawn;
+    spawn.argv = *argv_;
+    spawn.working_dir = *dir_;
+    Result<ChildPipes> child = SpawnWithPipes(spawn);
+    if (!child.ok()) {
+      if (child.status().code() != StatusCode::kInvalidInput) return child.status();
       return Status::InvalidInput("cannot start '" + (*argv_)[0] + "' in " + (dir_->empty() ? "." : *dir_) + ": " +
-                                  std::strerror(rc));
+                                  child.status().message());
     }
-    pid_ = pid;
-    in_ = in_pipe[1];
-    out_ = out_pipe[0];
-    err_ = err_pipe[0];
+    pid_ = child->pid;
+    in_ = child->in;
+    out_ = child->out;
+    err_ = child->err;
     fcntl(in_, F_SETFL, O_NONBLOCK);
     fcntl(out_, F_SETFL, O_NONBLOCK);
     fcntl(err_, F_SETFL, O_NONBLOCK);
@@ -226,9 +190,7 @@ class WorkerProcess {
       r = waitpid(pid_, &status, flags);
     } while (r < 0 && errno == EINTR);
     if (r != pid_) return false;
-    exit_description_ = WIFEXITED(status)     ? "exited with code " + std::to_string(WEXITSTATUS(status))
-                        : WIFSIGNALED(status) ? "was killed by signal " + std::to_string(WTERMSIG(status))
-                                              : "stopped";
+    exit_description_ = DescribeWaitStatus(status);
     pid_ = -1;
     return true;
   }
