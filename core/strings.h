@@ -21,6 +21,10 @@ std::string JoinStrings(const std::vector<std::string>& parts, std::string_view 
 std::optional<int64_t> ParseInt(std::string_view text);
 std::optional<double> ParseDouble(std::string_view text);
 
+// Text for HTML or XML (text and quoted attribute values): & < > " ' as entities, and the control characters XML 1.0
+// forbids (all below 0x20 but tab, newline and carriage return) as spaces.
+std::string EscapeMarkup(std::string_view text);
+
 // Levenshtein distance, for "did you mean" suggestions.
 size_t EditDistance(std::string_view a, std::string_view b);
 

@@ -144,6 +144,16 @@ std::optional<std::vector<std::string>> ScorerParams::StringList(std::string_vie
 
 std::optional<simdjson::dom::element> ScorerParams::Element(std::string_view key) { return Lookup(key); }
 
+std::string ScorerParams::MappingJson(std::string_view key) {
+  std::optional<simdjson::dom::element> value = Lookup(key);
+  if (!value.has_value()) return "{}";
+  if (!value->is_object()) {
+    Fail("parameter '" + std::string(key) + "' must be a mapping, got " + simdjson::minify(*value));
+    return "{}";
+  }
+  return simdjson::minify(*value);
+}
+
 int64_t ScorerParams::RequireInt(std::string_view key) {
   if (!Has(key)) {
     Fail("missing required parameter '" + std::string(key) + "'");

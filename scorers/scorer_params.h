@@ -52,6 +52,8 @@ class ScorerParams {
   std::optional<std::vector<std::string>> StringList(std::string_view key);
   // The raw value, valid as long as this object lives.
   std::optional<simdjson::dom::element> Element(std::string_view key);
+  // A mapping parameter as compact JSON: "{}" when absent; a failure when it is not a mapping.
+  std::string MappingJson(std::string_view key);
 
   // Required variants: fail with "missing required parameter '<key>'" when absent.
   int64_t RequireInt(std::string_view key);

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/json_writer.h"
+#include "core/strings.h"
 #include "engine/gate/gate.h"
 
 namespace llmeval {
@@ -25,36 +26,7 @@ std::string Pad(const std::string& s, size_t width) {
   return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
 }
 
-std::string Xml(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters.
-        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' && ch != '\r') {
-          out += ' ';
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out;
-}
+std::string Xml(const std::string& s) { return EscapeMarkup(s); }
 
 std::string Md(const std::string& s) {
   std::string out;

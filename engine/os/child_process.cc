@@ -92,6 +92,17 @@ std::string DescribeWaitStatus(int status) {
   return "stopped";
 }
 
+int PollOutputPipes(const int open[2], pollfd* fds, int* index_of) {
+  int n = 0;
+  for (int i = 0; i < 2; ++i) {
+    if (open[i] >= 0) {
+      index_of[n] = i;
+      fds[n++] = {open[i], POLLIN, 0};
+    }
+  }
+  return n;
+}
+
 ssize_t WriteWithoutSigpipe(int fd, const char* data, size_t size) {
   sigset_t pipe_only, old;
   sigemptyset(&pipe_only);

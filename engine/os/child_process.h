@@ -6,6 +6,7 @@
 #ifndef LLMEVAL_ENGINE_OS_CHILD_PROCESS_H_
 #define LLMEVAL_ENGINE_OS_CHILD_PROCESS_H_
 
+#include <poll.h>
 #include <sys/types.h>
 
 #include <map>
@@ -38,6 +39,10 @@ Result<ChildPipes> SpawnWithPipes(const SpawnOptions& options);
 
 // How a child ended, from a waitpid status: "exited with code N", "was killed by signal N" or "stopped".
 std::string DescribeWaitStatus(int status);
+
+// The poll entries for a child's output pipes still open (`open` is {stdout, stderr}, -1 once closed): one POLLIN
+// entry per open pipe into `fds`, and which pipe (0 or 1) entry k watches into `index_of[k]`. Returns how many (0-2).
+int PollOutputPipes(const int open[2], pollfd* fds, int* index_of);
 
 // One write() to a pipe whose reader may be gone, without SIGPIPE killing the process: the signal is blocked on the
 // calling thread for the call and a SIGPIPE it raised is consumed. Returns what write() returned, errno kept.

@@ -48,14 +48,8 @@ Result<SubprocessResult> RunSubprocess(const SubprocessOptions& options) {
   char buf[65536];
   while (fds_open[0] >= 0 || fds_open[1] >= 0) {
     pollfd fds[3];
-    int n = 0;
     int index_of[3] = {-1, -1, -1};
-    for (int i = 0; i < 2; ++i) {
-      if (fds_open[i] >= 0) {
-        index_of[n] = i;
-        fds[n++] = {fds_open[i], POLLIN, 0};
-      }
-    }
+    int n = PollOutputPipes(fds_open, fds, index_of);
     int stdin_slot = -1;
     if (stdin_fd >= 0) {
       stdin_slot = n;

@@ -2,6 +2,7 @@
 #include "engine/report/report_html.h"
 
 #include "core/base64.h"
+#include "core/strings.h"
 #include "engine/http/gzip.h"
 
 namespace llmeval {
@@ -11,33 +12,6 @@ namespace {
 constexpr int kDetailsGzipLevel = 1;
 
 const char kLiveScript[] = "<script>window.LLMEVAL_LIVE = true;</script>";
-
-std::string EscapeHtmlText(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // Replaces each "@@NAME@@" marker of the shell by values(NAME). Only the shell is scanned, so a marker-like text
 // inside an inserted value is left alone.
@@ -60,7 +34,7 @@ std::string FillShell(std::string_view shell, const Lookup& values) {
 std::string Page(const std::string& title, const std::string& csp, const std::string& data) {
   return FillShell(report_assets::ShellHtml(), [&](std::string_view name) -> std::string {
     if (name == "CSP") return csp;
-    if (name == "TITLE") return EscapeHtmlText(title);
+    if (name == "TITLE") return EscapeMarkup(title);
     if (name == "CSS") return std::string(report_assets::AppCss());
     if (name == "DATA") return data;
     if (name == "JS") return std::string(report_assets::AppJs());

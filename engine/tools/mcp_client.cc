@@ -124,14 +124,8 @@ class McpClient::Connection {
     int fds_open[2] = {out_fd_, err_fd_};
     while (fds_open[0] >= 0 || fds_open[1] >= 0) {
       pollfd fds[3];
-      int n = 0;
       int index_of[3] = {-1, -1, -1};
-      for (int i = 0; i < 2; ++i) {
-        if (fds_open[i] >= 0) {
-          index_of[n] = i;
-          fds[n++] = {fds_open[i], POLLIN, 0};
-        }
-      }
+      int n = PollOutputPipes(fds_open, fds, index_of);
       fds[n++] = {wake_[0], POLLIN, 0};
       if (poll(fds, static_cast<nfds_t>(n), -1) < 0) {
         if (errno == EINTR) continue;

@@ -447,14 +447,7 @@ Result<std::unique_ptr<Scorer>> MakeCommandScorer(const ScorerSpec& spec, const 
   int64_t workers = p.Int("workers").value_or(1);
   std::optional<double> threshold = p.Number("threshold");
   std::vector<std::string> expectations = p.StringList("expectation_columns").value_or(std::vector<std::string>{});
-  std::string params_json = "{}";
-  if (std::optional<simdjson::dom::element> params = p.Element("params")) {
-    if (!params->is_object()) {
-      p.Fail("parameter 'params' must be a mapping, got " + simdjson::minify(*params));
-    } else {
-      params_json = simdjson::minify(*params);
-    }
-  }
+  std::string params_json = p.MappingJson("params");
   if (!p.ok()) return p.status();
   if (!argv.has_value() || argv->empty() || (*argv)[0].empty()) {
     return p.Error("missing required parameter 'command' (an argv list, e.g. [python3, scorers/my_scorer.py])");

@@ -86,14 +86,7 @@ Result<std::unique_ptr<Scorer>> MakePluginScorer(const ScorerSpec& spec, const s
   std::string path = p.RequireString("path");
   std::optional<double> threshold = p.Number("threshold");
   std::vector<std::string> expectations = p.StringList("expectation_columns").value_or(std::vector<std::string>{});
-  std::string params_json = "{}";
-  if (std::optional<simdjson::dom::element> params = p.Element("params")) {
-    if (!params->is_object()) {
-      p.Fail("parameter 'params' must be a mapping, got " + simdjson::minify(*params));
-    } else {
-      params_json = simdjson::minify(*params);
-    }
-  }
+  std::string params_json = p.MappingJson("params");
   if (!p.ok()) return p.status();
   std::filesystem::path resolved(path);
   if (resolved.is_relative() && !project_dir.empty()) resolved = std::filesystem::path(project_dir) / resolved;

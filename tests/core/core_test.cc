@@ -213,3 +213,15 @@ TEST(StringsTest, Helpers) {
 
 }  // namespace
 }  // namespace llmeval
+
+namespace llmeval {
+namespace {
+
+TEST(StringsTest, EscapeMarkupEscapesEntitiesAndDropsForbiddenControls) {
+  EXPECT_EQ(EscapeMarkup("a < b && c > \"d\" 'e'"), "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &#39;e&#39;");
+  EXPECT_EQ(EscapeMarkup(std::string("tab\tnl\ncr\rbell\x07", 15)), "tab\tnl\ncr\rbell ");
+  EXPECT_EQ(EscapeMarkup("caf\xC3\xA9"), "caf\xC3\xA9");  // UTF-8 passes through.
+}
+
+}  // namespace
+}  // namespace llmeval
