@@ -25,6 +25,9 @@ std::optional<double> ParseDouble(std::string_view text);
 // forbids (all below 0x20 but tab, newline and carriage return) as spaces.
 std::string EscapeMarkup(std::string_view text);
 
+// `value` with exactly `digits` digits after the point, as printf's "%.*f" writes it ("0.25" for 0.25, 2).
+std::string FormatFixed(double value, int digits);
+
 // Levenshtein distance, for "did you mean" suggestions.
 size_t EditDistance(std::string_view a, std::string_view b);
 

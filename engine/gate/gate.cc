@@ -10,11 +10,7 @@
 namespace llmeval {
 namespace {
 
-std::string Num(double v, int digits = 2) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
-  return buffer;
-}
+std::string Num(double v, int digits = 2) { return FormatFixed(v, digits); }
 
 const ScorerSummary* FindScorer(const GateTarget& t, const std::string& scorer) {
   for (const ScorerSummary& s : t.summary.scorers) {

@@ -9,11 +9,7 @@
 namespace llmeval {
 namespace {
 
-std::string Num(double v, int digits = 2) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
-  return buffer;
-}
+std::string Num(double v, int digits = 2) { return FormatFixed(v, digits); }
 
 std::string Limit(const GateCheck& c) {
   if (c.rule == "max_cost_usd") return "$" + Num(c.limit, 4);
