@@ -1,228 +1,30 @@
 #include "engine/run/runner.h"
 
-#include <simdjson.h>
-
-#include <chrono>
+#include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
-#include <optional>
 #include <random>
-#include <set>
 
-#include "core/json_writer.h"
 #include "core/strings.h"
 #include "datasets/column_names.h"
-#include "datasets/row_ids.h"
 #include "datasets/row_reader.h"
 #include "datasets/selection.h"
-#include "engine/run/engine_scorers.h"
 #include "engine/os/file_io.h"
+#include "engine/os/open_file_limit.h"
+#include "engine/run/dataset_scan.h"
+#include "engine/run/engine_scorers.h"
 #include "engine/run/item_feed.h"
 #include "engine/run/item_task.h"
-#include "engine/os/open_file_limit.h"
 #include "engine/run/prompt_resolver.h"
 #include "engine/run/provider_set.h"
 #include "engine/run/run_context.h"
 #include "engine/run/run_driver.h"
+#include "engine/run/run_params.h"
 #include "engine/run/run_setup.h"
 #include "prompts/prompt_set.h"
 
 namespace llmeval {
 namespace {
-
-// The reader for a dataset file, chosen by its extension. A path without one (`/dev/stdin`, `<(cmd)`) is read as
-// CSV; any other extension is refused, since reading JSON or a spreadsheet as CSV only produces confusing errors.
-Result<std::unique_ptr<RowReader>> OpenReader(ByteSource* source, const std::string& path) {
-  std::string extension = AsciiLower(std::filesystem::path(path).extension().string());
-  if (extension == ".jsonl" || extension == ".ndjson") return NewJsonlReader(source, path);
-  if (extension == ".csv" || extension.empty()) return NewCsvReader(source, path);
-  return Status::InvalidInput(path + ": unsupported dataset type " + extension +
-                              "; expected .csv or .jsonl (one JSON object per line)");
-}
-
-// Opens the dataset and reads its header.
-Status OpenDataset(const std::string& path, std::unique_ptr<FileByteSource>* source,
-                   std::unique_ptr<RowReader>* reader) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Status::InvalidInput(path + " is a directory; expected a CSV or JSONL file");
-  }
-  Result<std::unique_ptr<FileByteSource>> opened = FileByteSource::Open(path);
-  if (!opened.ok()) return opened.status().WithContext("dataset");
-  Result<std::unique_ptr<RowReader>> made = OpenReader(opened->get(), path);
-  if (!made.ok()) return made.status();
-  *source = std::move(opened.value());
-  *reader = std::move(made.value());
-  return (*reader)->ReadHeader();
-}
-
-// The index of the `dataset.id_column` among the dataset's columns; -1 when there is none.
-Result<int> FindIdColumn(const ProjectConfig& config, const std::string& dataset_path,
-                         const std::vector<std::string>& columns) {
-  if (config.id_column.empty()) return -1;
-  std::string wanted = NormalizeColumnName(config.id_column);
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i] == wanted) return static_cast<int>(i);
-  }
-  return Status::InvalidInput(config.path + ": dataset.id_column '" + config.id_column + "' is not a column of " +
-                              dataset_path + "; columns: " + JoinStrings(columns, ", "));
-}
-
-// What the first pass over the dataset learned: it validates every row before any model call.
-struct DatasetScan {
-  std::vector<std::string> columns;
-  std::vector<std::string> raw_columns;
-  int id_column = -1;    // dataset.id_column's index, or -1.
-  int64_t rows = 0;      // Rows in the file.
-  int64_t selected = 0;  // Rows the run will evaluate.
-  std::string sha256;
-  std::set<int64_t> sampled;  // With --sample: the chosen row indices.
-  std::vector<std::string> warnings;
-};
-
-Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& options, const ProjectConfig& config) {
-  std::unique_ptr<FileByteSource> source;
-  std::unique_ptr<RowReader> reader;
-  Status s = OpenDataset(path, &source, &reader);
-  if (!s.ok()) return s;
-  DatasetScan scan;
-  scan.columns = reader->columns();
-  scan.raw_columns = reader->raw_columns();
-  Result<int> id_column = FindIdColumn(config, path, scan.columns);
-  if (!id_column.ok()) return id_column.status();
-  scan.id_column = *id_column;
-  std::optional<UniqueRowIds> ids;
-  if (scan.id_column >= 0) ids.emplace(path, scan.columns[scan.id_column], static_cast<size_t>(scan.id_column));
-  std::vector<RowFilter> filters;
-  for (const std::string& f : options.filters) {
-    Result<RowFilter> filter = ParseRowFilter(f);
-    if (!filter.ok()) return filter.status();
-    filters.push_back(*filter);
-  }
-  Result<RowSelector> selector = RowSelector::Create(filters, scan.columns);
-  if (!selector.ok()) return selector.status();
-  ReservoirSampler sampler(static_cast<size_t>(std::max<int64_t>(options.sample, 0)), options.sample_seed);
-  DataRow row;
-  while (true) {
-    Result<bool> more = reader->Next(&row);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    ++scan.rows;
-    for (const std::string& w : row.warnings) {
-      if (scan.warnings.size() < 20) scan.warnings.push_back(w);
-    }
-    if (ids.has_value()) {
-      if (Status unique = ids->Add(row); !unique.ok()) return unique;
-    }
-    if (!selector->Matches(row)) continue;
-    if (options.sample > 0) {
-      sampler.Offer(row);
-    } else if (options.limit == 0 || scan.selected < options.limit) {
-      ++scan.selected;
-    }
-  }
-  if (options.sample > 0) {
-    for (const DataRow& r : sampler.Take()) {
-      if (options.limit == 0 || static_cast<int64_t>(scan.sampled.size()) < options.limit) scan.sampled.insert(r.index);
-    }
-    scan.selected = static_cast<int64_t>(scan.sampled.size());
-  }
-  scan.sha256 = reader->content_hash();
-  return scan;
-}
-
-std::string ParamsJson(const RunOptions& o, const std::string& dataset, const std::string& judge, int repeat,
-                       const std::vector<std::string>& tools, const std::vector<std::string>& scorers) {
-  JsonWriter w;
-  w.BeginObject();
-  w.Field("dataset", dataset);
-  w.Field("limit", o.limit);
-  w.Field("sample", o.sample);
-  w.Field("sample_seed", static_cast<int64_t>(o.sample_seed));
-  w.Key("filters");
-  w.BeginArray();
-  for (const std::string& f : o.filters) w.String(f);
-  w.EndArray();
-  w.Field("repeat", repeat);
-  w.Field("judge", judge);
-  if (o.temperature.has_value()) w.Field("temperature", *o.temperature);
-  if (o.max_tokens.has_value()) w.Field("max_tokens", *o.max_tokens);
-  if (o.seed.has_value()) w.Field("seed", *o.seed);
-  w.Key("tools");
-  w.BeginArray();
-  for (const std::string& t : tools) w.String(t);
-  w.EndArray();
-  w.Key("scorers");
-  w.BeginArray();
-  for (const std::string& s : scorers) w.String(s);
-  w.EndArray();
-  w.Field("generate_only", o.generate_only);
-  w.Key("variables");
-  w.BeginObject();
-  for (const auto& [k, v] : o.variables) w.Field(k, v);
-  w.EndObject();
-  w.EndObject();
-  return w.Take();
-}
-
-// Restores the options a run was started with, for --resume.
-Status LoadResumeOptions(const RunRecord& run, RunOptions* o) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(run.params_json).get(root) != simdjson::SUCCESS) {
-    return Status::Internal("run " + std::to_string(run.id) + " has unreadable parameters");
-  }
-  int64_t source = 0;
-  if (root["evaluated_from"].get(source) == simdjson::SUCCESS) {
-    return Status::InvalidInput("run " + std::to_string(run.id) +
-                                " is an evaluate run; resume it with: llmeval evaluate --resume " +
-                                std::to_string(run.id));
-  }
-  auto str = [&](const char* key) {
-    std::string_view v;
-    return root[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
-  };
-  auto num = [&](const char* key) {
-    int64_t v = 0;
-    return root[key].get(v) == simdjson::SUCCESS ? v : 0;
-  };
-  auto list = [&](const char* key) {
-    std::vector<std::string> out;
-    simdjson::dom::array a;
-    if (root[key].get(a) == simdjson::SUCCESS) {
-      for (auto e : a) {
-        std::string_view v;
-        if (e.get(v) == simdjson::SUCCESS) out.emplace_back(v);
-      }
-    }
-    return out;
-  };
-  o->dataset = str("dataset");
-  o->limit = num("limit");
-  o->sample = num("sample");
-  o->sample_seed = static_cast<uint64_t>(num("sample_seed"));
-  o->filters = list("filters");
-  o->repeat = static_cast<int>(num("repeat"));
-  o->judge = str("judge");
-  o->tools = list("tools");
-  o->scorers = list("scorers");
-  double t = 0;
-  if (root["temperature"].get(t) == simdjson::SUCCESS) o->temperature = t;
-  int64_t n = 0;
-  if (root["max_tokens"].get(n) == simdjson::SUCCESS) o->max_tokens = n;
-  if (root["seed"].get(n) == simdjson::SUCCESS) o->seed = n;
-  bool g = false;
-  if (root["generate_only"].get(g) == simdjson::SUCCESS) o->generate_only = g;
-  simdjson::dom::object vars;
-  if (root["variables"].get(vars) == simdjson::SUCCESS) {
-    for (auto field : vars) {
-      std::string_view v;
-      if (field.value.get(v) == simdjson::SUCCESS) o->variables[std::string(field.key)] = std::string(v);
-    }
-  }
-  return Status::OK();
-}
 
 // A warning when `concurrency` calls over HTTP could run out of file descriptors (each holds a socket; the store,
 // dataset and epoll take a few more), empty otherwise.
