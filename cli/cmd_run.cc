@@ -109,6 +109,16 @@ class ProgressPrinter : public RunObserver {
   int64_t last_print_ns_ = 0;
 };
 
+// "In flight at most: 100 model calls, 98 judge calls (--concurrency 100)": what concurrency the run achieved, so a
+// cap below --concurrency shows (the run warned before it started).
+void PrintCallsInFlight(const RunOutcome& outcome, bool app, bool judge) {
+  std::string line = "In flight at most:";
+  if (app) line += " " + std::to_string(outcome.max_app_calls_in_flight) + " model calls";
+  if (app && judge) line += ",";
+  if (judge) line += " " + std::to_string(outcome.max_judge_calls_in_flight) + " judge calls";
+  std::printf("%s (--concurrency %d)\n", line.c_str(), outcome.concurrency);
+}
+
 int RunOrGenerate(const Args& args, bool generate_only) {
   const char* command = generate_only ? "generate" : "run";
   std::vector<FlagSpec> specs = RunFlags();
@@ -201,6 +211,7 @@ int RunOrGenerate(const Args& args, bool generate_only) {
   Result<RunSummary> summary = SummarizeRun(store->get(), outcome->run_id, AsciiLower(flags->Get("group-by")));
   if (!summary.ok()) return Fail(command, summary.status());
   std::printf("\n%s", FormatRunSummary(*summary, StdoutIsTty()).c_str());
+  PrintCallsInFlight(*outcome, true, !generate_only);
   std::printf("\nStored in %s as run %lld (%s).\n", (*store)->path().c_str(), static_cast<long long>(outcome->run_id),
               outcome->status.c_str());
   std::printf("Next: llmeval runs show %lld  |  llmeval traces list --run %lld  |  llmeval trace show TRACE_ID\n",
@@ -273,6 +284,7 @@ int CmdEvaluate(const Args& args) {
   Result<RunSummary> summary = SummarizeRun(store->get(), outcome->run_id, AsciiLower(flags->Get("group-by")));
   if (!summary.ok()) return Fail("evaluate", summary.status());
   std::printf("\n%s", FormatRunSummary(*summary, StdoutIsTty()).c_str());
+  PrintCallsInFlight(*outcome, false, true);
   std::printf("\nScored run %lld's answers into run %lld in %s (%s).\nCompare: llmeval runs compare %lld %lld\n",
               static_cast<long long>(outcome->source_run_id), static_cast<long long>(outcome->run_id),
               (*store)->path().c_str(), outcome->status.c_str(), static_cast<long long>(outcome->source_run_id),

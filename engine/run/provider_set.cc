@@ -1,5 +1,6 @@
 #include "engine/run/provider_set.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "core/strings.h"
@@ -10,7 +11,8 @@
 
 namespace llmeval {
 
-ProviderSet::ProviderSet(const ProjectConfig* config) : config_(config) {}
+ProviderSet::ProviderSet(const ProjectConfig* config, int run_concurrency)
+    : config_(config), run_concurrency_(std::max(1, run_concurrency)) {}
 
 ProviderSet::~ProviderSet() {
   providers_.clear();  // Providers first: they may hold calls on the transport.
@@ -41,6 +43,9 @@ Result<ResolvedModel> ProviderSet::Resolve(const std::string& model_ref) {
   }
   ProviderConfig pc;
   pc.name = provider;
+  pc.max_concurrency = run_concurrency_;
+  ProviderLimits limits;
+  limits.name = provider;
   bool key_required = false;
   auto declared = config_->providers.find(provider);
   if (declared != config_->providers.end()) {
@@ -48,7 +53,9 @@ Result<ResolvedModel> ProviderSet::Resolve(const std::string& model_ref) {
     pc.base_url = s.base_url;
     if (!s.api_key_env.empty()) pc.api_key_env = s.api_key_env;
     pc.extra_headers = s.headers;
-    pc.max_concurrency = s.max_concurrency;
+    if (s.max_concurrency > 0) pc.max_concurrency = limits.max_concurrency = s.max_concurrency;
+    limits.requests_per_minute = s.requests_per_minute;
+    limits.tokens_per_minute = s.tokens_per_minute;
     pc.requests_per_minute = s.requests_per_minute;
     pc.tokens_per_minute = s.tokens_per_minute;
     pc.max_attempts = s.max_attempts;
@@ -78,6 +85,7 @@ Result<ResolvedModel> ProviderSet::Resolve(const std::string& model_ref) {
   }
   std::string key = provider + " " + pc.base_url;
   providers_[provider] = std::make_unique<OpenAIProvider>(pc, transport_.get());
+  limits_.push_back(limits);
   keys_[provider] = key;
   out.provider = providers_[provider].get();
   out.provider_key = key;

@@ -4,12 +4,18 @@
 // are created once and shared by every variant and judge that names them; all HTTP traffic goes through one
 // CurlTransport (one IO thread). A provider that needs an API key and has none is an InvalidInput error before the
 // run starts; the key itself is never printed.
+//
+// Concurrency: a provider whose config sets no max_concurrency (the built-in `openai` always) allows as many calls in
+// flight as the run's concurrency, so `--concurrency N` is what the run gets; an explicit max_concurrency, a rate
+// limit or the open-file limit may hold it lower, and Limits() tells the runner so, to warn before the run starts.
+// Not thread-safe: resolve every model before the first call; the providers themselves are thread-safe.
 #ifndef LLMEVAL_ENGINE_RUN_PROVIDER_SET_H_
 #define LLMEVAL_ENGINE_RUN_PROVIDER_SET_H_
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/providers/chat_provider.h"
 #include "engine/config/config.h"
@@ -25,15 +31,31 @@ struct ResolvedModel {
   std::string label;          // As the user wrote it.
 };
 
+// What may hold a provider below the run's concurrency: its config's caps (0 = none).
+struct ProviderLimits {
+  std::string name;
+  int max_concurrency = 0;  // Explicit `max_concurrency:`; 0 when it follows the run.
+  double requests_per_minute = 0;
+  double tokens_per_minute = 0;
+};
+
 class ProviderSet {
  public:
-  explicit ProviderSet(const ProjectConfig* config);
+  // `run_concurrency`: the run's items in flight, the cap of providers that set none (at least 1).
+  ProviderSet(const ProjectConfig* config, int run_concurrency);
   ~ProviderSet();
 
   Result<ResolvedModel> Resolve(const std::string& model_ref);
 
+  // The HTTP providers resolved so far (not `sim`), in the order they were first named.
+  const std::vector<ProviderLimits>& Limits() const { return limits_; }
+  // Whether any resolved provider calls over HTTP.
+  bool over_http() const { return !limits_.empty(); }
+
  private:
   const ProjectConfig* config_;
+  int run_concurrency_;
+  std::vector<ProviderLimits> limits_;
   std::unique_ptr<HttpTransport> transport_;
   std::map<std::string, std::unique_ptr<ChatProvider>> providers_;
   std::map<std::string, std::string> keys_;

@@ -10,7 +10,7 @@
 #include "datasets/row_reader.h"
 #include "datasets/selection.h"
 #include "engine/os/file_io.h"
-#include "engine/os/open_file_limit.h"
+#include "engine/run/concurrency_check.h"
 #include "engine/run/dataset_scan.h"
 #include "engine/run/engine_scorers.h"
 #include "engine/run/item_feed.h"
@@ -25,18 +25,6 @@
 
 namespace llmeval {
 namespace {
-
-// A warning when `concurrency` calls over HTTP could run out of file descriptors (each holds a socket; the store,
-// dataset and epoll take a few more), empty otherwise.
-std::string OpenFileWarning(int concurrency, bool over_http) {
-  constexpr int64_t kOtherFiles = 64;
-  int64_t limit = OpenFileLimit();
-  if (!over_http || limit < 0 || concurrency + kOtherFiles <= limit) return "";
-  return "--concurrency " + std::to_string(concurrency) + " keeps up to " + std::to_string(concurrency) +
-         " connections open, but this process may open only " + std::to_string(limit) +
-         " files (ulimit -n, hard limit included); calls past that fail to connect: raise the limit or lower the "
-         "concurrency";
-}
 
 // A variable (--var or the config's `variables:`) binds only placeholders the dataset leaves unbound: one named
 // like a column would replace the column's value in the prompt while the stored inputs keep the dataset's.
@@ -266,8 +254,9 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     if (!s.ok()) return s;
   }
 
-  // 5. Providers, for every model and the judge.
-  ProviderSet providers(&config);
+  // 5. Providers, for every model and the judge; those that set no max_concurrency follow the run's.
+  int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
+  ProviderSet providers(&config, concurrency);
   std::vector<std::string> models = options.models.empty() ? config.models : options.models;
   if (options.resume_run_id != 0) {
     models.clear();
@@ -298,10 +287,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   ctx.seed = options.seed.has_value() ? options.seed : config.seed;
   ctx.generate_only = options.generate_only;
   int repeat = options.repeat > 0 ? options.repeat : config.repeat;
-  int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
-  bool over_http = ctx.judge_provider != nullptr && ctx.judge_provider_name != "sim";
-  for (const ResolvedModel& m : resolved_models) over_http = over_http || m.provider_name != "sim";
-  if (std::string warning = OpenFileWarning(concurrency, over_http); !warning.empty()) observer->OnWarning(warning);
+  for (const std::string& warning : ConcurrencyWarnings(concurrency, providers)) observer->OnWarning(warning);
 
   // 6. Every input is checked: only now is anything written. The prompts read from working files are stored as
   // versions, then the run record and its variants.
@@ -427,12 +413,16 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   drive.concurrency = concurrency;
   RunOutcome outcome;
   outcome.run_id = run_id;
-  return DriveItems(drive, &feed, outcome, [&](ItemFeed::Item item, std::function<void(const ItemRecord&)> item_done) {
-    auto task = std::make_shared<ItemTask>(&ctx, item.variant, std::move(item.row), item.repeat, std::move(item_done));
-    // Rendering, the request, the cache lookup and handing the call to the provider happen here, on the thread
-    // that freed the slot; everything after the model's reply runs on the CPU workers.
-    task->Start();
-  });
+  outcome.concurrency = concurrency;
+  Result<RunOutcome> driven =
+      DriveItems(drive, &feed, outcome, [&](ItemFeed::Item item, std::function<void(const ItemRecord&)> item_done) {
+        auto task =
+            std::make_shared<ItemTask>(&ctx, item.variant, std::move(item.row), item.repeat, std::move(item_done));
+        // Rendering, the request, the cache lookup and handing the call to the provider happen here, on the thread
+        // that freed the slot; everything after the model's reply runs on the CPU workers.
+        task->Start();
+      });
+  return NoteCallsInFlight(ctx, std::move(driven));
 }
 
 }  // namespace llmeval
