@@ -125,9 +125,9 @@ int Main(int argc, char** argv) {
     }
     int port_pipe[2], err_pipe[2];
     if (pipe(port_pipe) != 0 || pipe(err_pipe) != 0) return 1;
-    pid_t server = Spawn(
-        {llmeval, "sim-server", "--port", "0", "--latency-ms", std::to_string(latency_ms), "--exit-after", "3600"}, "",
-        {}, port_pipe[1], err_pipe[1]);
+    pid_t server = Spawn({server_binary, "sim-server", "--port", "0", "--latency-ms", std::to_string(latency_ms),
+                          "--exit-after", "3600"},
+                         "", {}, port_pipe[1], err_pipe[1]);
     close(port_pipe[1]);
     close(err_pipe[1]);
     std::string port;
