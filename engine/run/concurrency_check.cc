@@ -10,7 +10,12 @@ namespace {
 
 std::string Number(double v) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
+  // Whole numbers as written in the config (1000000, not 1e+06); others to three significant digits.
+  if (v == static_cast<double>(static_cast<int64_t>(v)) && v < 1e15) {
+    std::snprintf(buffer, sizeof buffer, "%lld", static_cast<long long>(v));
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.3g", v);
+  }
   return buffer;
 }
 

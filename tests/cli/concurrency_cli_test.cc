@@ -80,12 +80,26 @@ TEST_F(ConcurrencyCli, ARateLimitThatMayHoldTheRunBelowItsConcurrencyIsWarnedAbo
                  "dataset: questions.csv\nprompt: basic\nmodel: local:sim\n"
                  "providers:\n  local:\n    base_url: " +
                      BaseUrl() +
-                     "\n    requests_per_minute: 6000\n"
+                     "\n    requests_per_minute: 6000\n    tokens_per_minute: 1000000\n"
                      "scorers:\n  - {name: enough_words, type: word_count, min: 10}\n");
   CommandResult r = project_.Run({"run", "--concurrency", "50", "--no-cache", "--quiet", "--limit", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("warning: provider 'local' is limited to 6000 requests per minute: --concurrency 50 "
                                "is reached only by calls taking at least 0.5 s each"));
+  EXPECT_THAT(r.err, HasSubstr("warning: provider 'local' is limited to 1000000 tokens per minute: calls are paced to "
+                               "it, which may hold the run below --concurrency 50"));
+}
+
+TEST_F(ConcurrencyCli, EvaluateJudgesFollowTheConcurrencyAndReportTheirCallsInFlight) {
+  // The answers come from the in-process sim; evaluate's judge calls go to the built-in provider over HTTP.
+  ASSERT_EQ(project_.Run({"generate", "--quiet", "--repeat", "2"}).exit_code, 0);  // Run 1: 24 answers.
+  CommandResult r = project_.Run({"evaluate", "--run", "1", "--scorers", "english", "--judge", "openai:sim",
+                                  "--concurrency", "24", "--no-cache", "--quiet"},
+                                 {"OPENAI_BASE_URL=" + BaseUrl()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server_->counters().requests, 24u);
+  EXPECT_EQ(server_->counters().max_in_flight, 24u);
+  EXPECT_THAT(r.out, HasSubstr("In flight at most: 24 judge calls (--concurrency 24)"));
 }
 
 }  // namespace
