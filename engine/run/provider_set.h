@@ -1,8 +1,9 @@
 // ProviderSet turns model references (`sim`, `gpt-4.1-mini`, `openai:gpt-4.1-mini`, `openai:/gpt-4.1-mini`,
 // `local:llama3`) into providers. `sim` is the built-in simulated model. Any other provider name must be `openai` (the
 // default, honouring OPENAI_BASE_URL and OPENAI_API_KEY) or one declared under `providers:` in the config. Providers
-// are created once and shared by every variant and judge that names them; all HTTP traffic goes through one
-// CurlTransport (one IO thread). A provider that needs an API key and has none is an InvalidInput error before the
+// are created once and shared by every variant and judge that names them; HTTP traffic goes through one
+// CurlTransport (one IO thread), except plain http:// to localhost or a numeric IPv4 address with no proxy set, which
+// goes through one EventTransport (engine/http/event_transport.h) unless LLMEVAL_HTTP_CLIENT=curl. A provider that needs an API key and has none is an InvalidInput error before the
 // run starts; the key itself is never printed.
 //
 // Concurrency: a provider whose config sets no max_concurrency (the built-in `openai` always) allows as many calls in
@@ -56,7 +57,8 @@ class ProviderSet {
   const ProjectConfig* config_;
   int run_concurrency_;
   std::vector<ProviderLimits> limits_;
-  std::unique_ptr<HttpTransport> transport_;
+  std::unique_ptr<HttpTransport> transport_;        // CurlTransport: https, proxies, host names.
+  std::unique_ptr<HttpTransport> event_transport_;  // EventTransport: plain http:// to numeric hosts, localhost.
   std::map<std::string, std::unique_ptr<ChatProvider>> providers_;
   std::map<std::string, std::string> keys_;
 };

@@ -47,6 +47,18 @@ TEST_F(ConcurrencyCli, DefaultProviderPutsTheAskedConcurrencyInFlight) {
   EXPECT_THAT(r.err, Not(HasSubstr("warning")));
 }
 
+TEST_F(ConcurrencyCli, TheCurlClientFollowsTheConcurrencyToo) {
+  // Plain http:// to 127.0.0.1 goes through libevent's client; LLMEVAL_HTTP_CLIENT=curl selects libcurl's, which
+  // every https:// provider uses.
+  CommandResult r = project_.Run({"run", "--model", "openai:sim", "--scorers", "enough_words", "--repeat", "10",
+                                  "--concurrency", "100", "--no-cache", "--quiet"},
+                                 {"OPENAI_BASE_URL=" + BaseUrl(), "LLMEVAL_HTTP_CLIENT=curl"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("items 120   errors 0"));
+  EXPECT_EQ(server_->counters().max_in_flight, 100u);
+  EXPECT_THAT(r.out, HasSubstr("In flight at most: 100 model calls, 0 judge calls (--concurrency 100)"));
+}
+
 TEST_F(ConcurrencyCli, ExplicitMaxConcurrencyHoldsTheRunThereAndSaysSoBeforeItStarts) {
   project_.Write("llmeval.yaml",
                  "dataset: questions.csv\nprompt: basic\nmodel: local:sim\n"
