@@ -6,20 +6,24 @@
 // open and warm by then). The server runs in a forked child and each point runs in its own forked child, so
 // getrusage there counts the client only.
 //
-// Usage: client_bench [--calls=N] [--points=64:50,256:200,1024:1000] [--repeats=R] [--engine-transport]
+// Usage: client_bench [--calls=N] [--points=64:50,256:200,1024:1000] [--repeats=R] [--engine-transport] [--event]
 //   --calls             calls per point (default 5000; the full-size run uses --calls=20000)
 //   --repeats           runs per point; the median is printed (default 1)
 //   --engine-transport  CurlTransport with its default options (256 connections per host), as ProviderSet builds
 //                       it; otherwise the transport allows `concurrency` connections.
+//   --event             EventTransport (libevent's evhttp client, what ProviderSet uses for plain http:// to a
+//                       numeric host or localhost) instead of CurlTransport.
 // Targets: achieved >= 95% of ideal, < 50 us of client CPU per request.
 #include <condition_variable>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "bench/bench_util.h"
 #include "engine/http/curl_transport.h"
+#include "engine/http/event_transport.h"
 #include "engine/os/malloc_tuning.h"
 #include "engine/providers/openai_provider.h"
 
@@ -38,7 +42,8 @@ struct Figures {
 };
 
 // Runs in the measurement child: drives `calls` chat calls with `concurrency` in flight.
-std::string MeasureClient(const std::string& base_url, const Point& point, int64_t calls, bool engine_transport) {
+std::string MeasureClient(const std::string& base_url, const Point& point, int64_t calls, bool engine_transport,
+                          bool event) {
   CurlTransportOptions transport_options;
   if (!engine_transport) {
     transport_options.max_host_connections = point.concurrency;
@@ -58,8 +63,13 @@ std::string MeasureClient(const std::string& base_url, const Point& point, int64
   int64_t cpu_start = ProcessCpuMicros();
   double wall_start = NowSeconds();
   {
-    CurlTransport transport(transport_options);
-    OpenAIProvider provider(config, &transport);
+    std::unique_ptr<HttpTransport> transport;
+    if (event) {
+      transport = std::make_unique<EventTransport>();
+    } else {
+      transport = std::make_unique<CurlTransport>(transport_options);
+    }
+    OpenAIProvider provider(config, transport.get());
     std::function<void()> start_one;
     start_one = [&] {
       int64_t n;
@@ -113,6 +123,7 @@ int main(int argc, char** argv) {
   int64_t calls = flags.GetInt("calls", 5000);
   int repeats = static_cast<int>(flags.GetInt("repeats", 1));
   bool engine_transport = flags.Has("engine-transport");
+  bool event = flags.Has("event");
   std::vector<Point> points;
   std::string spec = flags.Get("points", "64:50,256:200,1024:1000");
   for (size_t start = 0; start < spec.size();) {
@@ -124,9 +135,11 @@ int main(int argc, char** argv) {
     start = comma + 1;
   }
   std::printf(
-      "client_bench: OpenAIProvider over CurlTransport -> sim server (separate process), %lld calls/point, "
+      "client_bench: OpenAIProvider over %s -> sim server (separate process), %lld calls/point, "
       "%d run(s)/point (median), transport: %s\n",
-      static_cast<long long>(calls), repeats, engine_transport ? "engine defaults" : "connections = concurrency");
+      event ? "EventTransport" : "CurlTransport", static_cast<long long>(calls), repeats,
+      event ? "one connection per call in flight"
+            : (engine_transport ? "engine defaults" : "connections = concurrency"));
   std::printf("%6s %8s %8s %9s %10s %10s %7s %10s %9s %8s %7s %9s\n", "conc", "lat_ms", "calls", "wall_s", "achieved/s",
               "ideal/s", "ratio", "cpu_us/req", "steady_us", "srv_us", "errors", "rss_KiB");
   int status = 0;
@@ -136,7 +149,8 @@ int main(int argc, char** argv) {
     for (int r = 0; r < repeats; ++r) {
       ServerProcess server;
       if (!server.Start(point.latency_ms)) return 1;
-      std::string out = RunInChild([&] { return MeasureClient(server.base_url(), point, calls, engine_transport); });
+      std::string out =
+          RunInChild([&] { return MeasureClient(server.base_url(), point, calls, engine_transport, event); });
       int64_t server_cpu = server.Stop();
       double wall = 0, cpu = 0, steady = 0;
       long long n = 0, e = 0, kib = 0;

@@ -38,7 +38,7 @@ std::vector<FlagSpec> RunFlags() {
       {"seed", true, "seed sent to the model", ""},
       {"tools", true, "tools to offer the model (names from the config), comma-separated; 'none' for none", ""},
       {"scorers", true, "run only these scorers of the config, comma-separated", ""},
-      {"concurrency", true, "items in flight at once", ""},
+      {"concurrency", true, "items in flight at once (each has one model call in flight at a time)", ""},
       {"no-cache", false, "do not answer from the response cache", ""},
       {"run-name", true, "a name for the run", ""},
       {"experiment", true, "experiment to file the run under", ""},
@@ -108,6 +108,16 @@ class ProgressPrinter : public RunObserver {
   int64_t start_ns_ = 0;
   int64_t last_print_ns_ = 0;
 };
+
+// "In flight at most: 100 model calls, 98 judge calls (--concurrency 100)": what concurrency the run achieved, so a
+// cap below --concurrency shows (the run warned before it started).
+void PrintCallsInFlight(const RunOutcome& outcome, bool app, bool judge) {
+  std::string line = "In flight at most:";
+  if (app) line += " " + std::to_string(outcome.max_app_calls_in_flight) + " model calls";
+  if (app && judge) line += ",";
+  if (judge) line += " " + std::to_string(outcome.max_judge_calls_in_flight) + " judge calls";
+  std::printf("%s (--concurrency %d)\n", line.c_str(), outcome.concurrency);
+}
 
 int RunOrGenerate(const Args& args, bool generate_only) {
   const char* command = generate_only ? "generate" : "run";
@@ -201,6 +211,7 @@ int RunOrGenerate(const Args& args, bool generate_only) {
   Result<RunSummary> summary = SummarizeRun(store->get(), outcome->run_id, AsciiLower(flags->Get("group-by")));
   if (!summary.ok()) return Fail(command, summary.status());
   std::printf("\n%s", FormatRunSummary(*summary, StdoutIsTty()).c_str());
+  PrintCallsInFlight(*outcome, true, !generate_only);
   std::printf("\nStored in %s as run %lld (%s).\n", (*store)->path().c_str(), static_cast<long long>(outcome->run_id),
               outcome->status.c_str());
   std::printf("Next: llmeval runs show %lld  |  llmeval traces list --run %lld  |  llmeval trace show TRACE_ID\n",
@@ -223,7 +234,7 @@ int CmdEvaluate(const Args& args) {
       {"resume", true, "finish an interrupted evaluate run: only its unscored items are scored", ""},
       {"scorers", true, "run only these scorers of the config, comma-separated", ""},
       {"judge", true, "judge model for LLM-as-judge scorers (default: the config's)", ""},
-      {"concurrency", true, "items in flight at once", ""},
+      {"concurrency", true, "items in flight at once (each has one model call in flight at a time)", ""},
       {"no-cache", false, "do not answer judge calls from the response cache", ""},
       {"run-name", true, "a name for the new run", ""},
       {"group-by", true, "break the summary down by this dataset column", ""},
@@ -273,6 +284,7 @@ int CmdEvaluate(const Args& args) {
   Result<RunSummary> summary = SummarizeRun(store->get(), outcome->run_id, AsciiLower(flags->Get("group-by")));
   if (!summary.ok()) return Fail("evaluate", summary.status());
   std::printf("\n%s", FormatRunSummary(*summary, StdoutIsTty()).c_str());
+  PrintCallsInFlight(*outcome, false, true);
   std::printf("\nScored run %lld's answers into run %lld in %s (%s).\nCompare: llmeval runs compare %lld %lld\n",
               static_cast<long long>(outcome->source_run_id), static_cast<long long>(outcome->run_id),
               (*store)->path().c_str(), outcome->status.c_str(), static_cast<long long>(outcome->source_run_id),

@@ -79,9 +79,9 @@ int CmdSimServer(const Args& args) {
   }
   server.Stop();
   SimServer::Counters c = server.counters();
-  std::fprintf(stderr, "llmeval sim-server: served %llu requests (%llu faults, %llu streams)\n",
+  std::fprintf(stderr, "llmeval sim-server: served %llu requests (%llu faults, %llu streams, at most %llu in flight)\n",
                static_cast<unsigned long long>(c.requests), static_cast<unsigned long long>(c.faults),
-               static_cast<unsigned long long>(c.streams));
+               static_cast<unsigned long long>(c.streams), static_cast<unsigned long long>(c.max_in_flight));
   return 0;
 }
 

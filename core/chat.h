@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/call_gauge.h"
 #include "core/status.h"
 
 namespace llmeval {
@@ -57,6 +58,8 @@ struct ChatRequest {
   std::optional<bool> parallel_tool_calls;
   bool stream = false;
   std::string extra_params_json;  // Empty, or a JSON object whose members are merged into the request.
+  // Not sent: when set, the provider counts this call's requests in flight on it. Must outlive the call.
+  CallGauge* gauge = nullptr;
 };
 
 struct Usage {

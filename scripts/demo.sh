@@ -66,6 +66,9 @@ for _ in $(seq 50); do [ -s "$port_file" ] && break; sleep 0.1; done
 port=$(head -n1 "$port_file")
 step "The same over HTTP: the sim server on 127.0.0.1:$port as an OpenAI-compatible endpoint" \
   env OPENAI_BASE_URL="http://127.0.0.1:$port/v1" "$llmeval" run --model openai:sim --limit 8 --no-cache --quiet
+step "--concurrency is what you get: 24 items over HTTP at --concurrency 24 (the summary shows the calls in flight)" \
+  env OPENAI_BASE_URL="http://127.0.0.1:$port/v1" "$llmeval" run --model openai:sim --judge openai:sim --limit 8 \
+  --repeat 3 --concurrency 24 --no-cache --quiet
 step "The response cache in the store (llmeval cache clear empties it; runs keep their answers)" "$llmeval" cache stats
 step "All runs in the store" "$llmeval" runs list
 echo

@@ -21,7 +21,7 @@ struct ProviderSettings {
   std::string base_url;
   std::string api_key_env;  // Name of the environment variable holding the key; the key itself is never stored.
   std::vector<std::pair<std::string, std::string>> headers;
-  int max_concurrency = 64;
+  int max_concurrency = 0;  // Calls in flight at once; 0 (not set): as many as the run's --concurrency.
   double requests_per_minute = 0;
   double tokens_per_minute = 0;
   int max_attempts = 5;

@@ -61,6 +61,7 @@ struct OpenAIProvider::Call {
   HttpRequest http;
   bool stream = false;
   ChatCallback done;
+  CallGauge* gauge = nullptr;  // The request's, or null.
   ChatResult result;
   int64_t estimated_tokens = 0;
   int attempt = 0;
@@ -116,7 +117,11 @@ void SendAttempt(const std::shared_ptr<Call>& call) {
   call->attempt_start_mono = state.clock->NowMonotonicNanos();
   // The last attempt hands the request over instead of copying it: nothing reads it after that.
   HttpRequest http = call->attempt >= state.retry.max_attempts ? std::move(call->http) : call->http;
-  state.transport->Send(std::move(http), [call](HttpResponse response) { OnResponse(call, std::move(response)); });
+  if (call->gauge != nullptr) call->gauge->Enter();
+  state.transport->Send(std::move(http), [call](HttpResponse response) {
+    if (call->gauge != nullptr) call->gauge->Leave();
+    OnResponse(call, std::move(response));
+  });
 }
 
 void BeginAttempt(const std::shared_ptr<Call>& call, int64_t backoff_ns) {
@@ -244,6 +249,7 @@ void OpenAIProvider::Chat(ChatRequest request, ChatCallback done) {
   auto call = std::make_shared<Call>();
   call->state = state_;
   call->done = std::move(done);
+  call->gauge = request.gauge;
   const ProviderConfig& config = state_->config;
   if (Status valid = ValidateChatRequest(request); !valid.ok()) {
     call->result.status = Status(valid.code(), state_->Scrub(config.name + ": " + valid.message()));

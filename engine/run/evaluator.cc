@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/json_writer.h"
+#include "engine/run/concurrency_check.h"
 #include "engine/run/engine_scorers.h"
 #include "engine/run/item_feed.h"
 #include "engine/run/item_task.h"
@@ -103,7 +104,8 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   s = BuildScorers(*scoring_config, options.scorers, &ctx, &scorer_names);
   if (!s.ok()) return s;
   if (ctx.scorers.empty()) return Status::InvalidInput("no scorers to run: declare 'scorers:' in the config");
-  ProviderSet providers(&config);
+  int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
+  ProviderSet providers(&config, concurrency);
   std::string judge_ref = options.judge.empty() ? config.judge : options.judge;
   s = SetupJudge(&providers, judge_ref, &ctx);
   if (!s.ok()) return s;
@@ -194,8 +196,8 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   CpuExecutor cpu;
   ctx.cpu = &cpu;
 
+  for (const std::string& warning : ConcurrencyWarnings(concurrency, providers)) observer->OnWarning(warning);
   observer->OnStart(ctx.run_id, *source_items, done.size());
-  int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
   RunDrive drive;
   drive.store = store.get();
   drive.writer = &writer;
@@ -208,12 +210,14 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   RunOutcome outcome;
   outcome.run_id = ctx.run_id;
   outcome.source_run_id = source->id;
+  outcome.concurrency = concurrency;
   StoredItemFeed feed(feed_store->get(), source->id, std::move(variant_of), &done);
-  return DriveItems(
+  Result<RunOutcome> driven = DriveItems(
       drive, &feed, outcome, [&](StoredItemFeed::Item item, std::function<void(const ItemRecord&)> item_done) {
         auto task = std::make_shared<ItemTask>(&ctx, item.variant, DataRow(), item.stored.repeat, std::move(item_done));
         task->StartFromStored(item.stored, std::move(item.tool_calls));
       });
+  return NoteCallsInFlight(ctx, std::move(driven));
 }
 
 }  // namespace llmeval

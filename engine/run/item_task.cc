@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <string_view>
+
 #include "core/hash.h"
 #include "core/json_writer.h"
 #include "engine/providers/openai_client_codec.h"
@@ -268,6 +270,7 @@ void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, con
     }
   }
   CpuExecutor* cpu = ctx_->cpu;
+  request.gauge = std::string_view(purpose) == semconv::kPurposeJudge ? &ctx_->judge_calls : &ctx_->app_calls;
   provider->Chat(std::move(request), [finish, cpu](ChatResult result) mutable {
     if (cpu == nullptr) {
       finish(std::move(result), false);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/call_gauge.h"
 #include "core/chat.h"
 #include "core/clock.h"
 #include "engine/providers/chat_provider.h"
@@ -101,6 +102,10 @@ struct RunContext {
   Clock* clock = Clock::Real();
   IdGenerator* ids = nullptr;
   StoreWriter* writer = nullptr;
+
+  // Model calls in flight (the providers count them), for the run's summary; mutable: items see a const context.
+  mutable CallGauge app_calls;
+  mutable CallGauge judge_calls;
 };
 
 }  // namespace llmeval

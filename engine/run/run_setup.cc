@@ -52,6 +52,13 @@ Status SetupJudge(ProviderSet* providers, const std::string& judge_ref, RunConte
   return Status::OK();
 }
 
+Result<RunOutcome> NoteCallsInFlight(const RunContext& ctx, Result<RunOutcome> outcome) {
+  if (!outcome.ok()) return outcome;
+  outcome->max_app_calls_in_flight = ctx.app_calls.max();
+  outcome->max_judge_calls_in_flight = ctx.judge_calls.max();
+  return outcome;
+}
+
 PriceTable BuildPriceTable(const ProjectConfig& config) {
   PriceTable prices = PriceTable::Defaults();
   for (const PriceSettings& p : config.prices) {

@@ -11,6 +11,7 @@
 #include "engine/providers/price_table.h"
 #include "engine/run/provider_set.h"
 #include "engine/run/run_context.h"
+#include "engine/run/runner.h"
 #include "engine/store/store.h"
 
 namespace llmeval {
@@ -24,6 +25,9 @@ Status SetupJudge(ProviderSet* providers, const std::string& judge_ref, RunConte
 
 // The default prices with the config's overrides.
 PriceTable BuildPriceTable(const ProjectConfig& config);
+
+// `outcome` with the most app and judge calls ctx's gauges saw in flight at once.
+Result<RunOutcome> NoteCallsInFlight(const RunContext& ctx, Result<RunOutcome> outcome);
 
 }  // namespace llmeval
 

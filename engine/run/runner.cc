@@ -1,240 +1,30 @@
 #include "engine/run/runner.h"
 
-#include <simdjson.h>
-
-#include <chrono>
+#include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
-#include <optional>
 #include <random>
-#include <set>
 
-#include "core/json_writer.h"
 #include "core/strings.h"
 #include "datasets/column_names.h"
-#include "datasets/row_ids.h"
 #include "datasets/row_reader.h"
 #include "datasets/selection.h"
-#include "engine/run/engine_scorers.h"
 #include "engine/os/file_io.h"
+#include "engine/run/concurrency_check.h"
+#include "engine/run/dataset_scan.h"
+#include "engine/run/engine_scorers.h"
 #include "engine/run/item_feed.h"
 #include "engine/run/item_task.h"
-#include "engine/os/open_file_limit.h"
 #include "engine/run/prompt_resolver.h"
 #include "engine/run/provider_set.h"
 #include "engine/run/run_context.h"
 #include "engine/run/run_driver.h"
+#include "engine/run/run_params.h"
 #include "engine/run/run_setup.h"
 #include "prompts/prompt_set.h"
 
 namespace llmeval {
 namespace {
-
-// The reader for a dataset file, chosen by its extension. A path without one (`/dev/stdin`, `<(cmd)`) is read as
-// CSV; any other extension is refused, since reading JSON or a spreadsheet as CSV only produces confusing errors.
-Result<std::unique_ptr<RowReader>> OpenReader(ByteSource* source, const std::string& path) {
-  std::string extension = AsciiLower(std::filesystem::path(path).extension().string());
-  if (extension == ".jsonl" || extension == ".ndjson") return NewJsonlReader(source, path);
-  if (extension == ".csv" || extension.empty()) return NewCsvReader(source, path);
-  return Status::InvalidInput(path + ": unsupported dataset type " + extension +
-                              "; expected .csv or .jsonl (one JSON object per line)");
-}
-
-// Opens the dataset and reads its header.
-Status OpenDataset(const std::string& path, std::unique_ptr<FileByteSource>* source,
-                   std::unique_ptr<RowReader>* reader) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Status::InvalidInput(path + " is a directory; expected a CSV or JSONL file");
-  }
-  Result<std::unique_ptr<FileByteSource>> opened = FileByteSource::Open(path);
-  if (!opened.ok()) return opened.status().WithContext("dataset");
-  Result<std::unique_ptr<RowReader>> made = OpenReader(opened->get(), path);
-  if (!made.ok()) return made.status();
-  *source = std::move(opened.value());
-  *reader = std::move(made.value());
-  return (*reader)->ReadHeader();
-}
-
-// The index of the `dataset.id_column` among the dataset's columns; -1 when there is none.
-Result<int> FindIdColumn(const ProjectConfig& config, const std::string& dataset_path,
-                         const std::vector<std::string>& columns) {
-  if (config.id_column.empty()) return -1;
-  std::string wanted = NormalizeColumnName(config.id_column);
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i] == wanted) return static_cast<int>(i);
-  }
-  return Status::InvalidInput(config.path + ": dataset.id_column '" + config.id_column + "' is not a column of " +
-                              dataset_path + "; columns: " + JoinStrings(columns, ", "));
-}
-
-// What the first pass over the dataset learned: it validates every row before any model call.
-struct DatasetScan {
-  std::vector<std::string> columns;
-  std::vector<std::string> raw_columns;
-  int id_column = -1;    // dataset.id_column's index, or -1.
-  int64_t rows = 0;      // Rows in the file.
-  int64_t selected = 0;  // Rows the run will evaluate.
-  std::string sha256;
-  std::set<int64_t> sampled;  // With --sample: the chosen row indices.
-  std::vector<std::string> warnings;
-};
-
-Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& options, const ProjectConfig& config) {
-  std::unique_ptr<FileByteSource> source;
-  std::unique_ptr<RowReader> reader;
-  Status s = OpenDataset(path, &source, &reader);
-  if (!s.ok()) return s;
-  DatasetScan scan;
-  scan.columns = reader->columns();
-  scan.raw_columns = reader->raw_columns();
-  Result<int> id_column = FindIdColumn(config, path, scan.columns);
-  if (!id_column.ok()) return id_column.status();
-  scan.id_column = *id_column;
-  std::optional<UniqueRowIds> ids;
-  if (scan.id_column >= 0) ids.emplace(path, scan.columns[scan.id_column], static_cast<size_t>(scan.id_column));
-  std::vector<RowFilter> filters;
-  for (const std::string& f : options.filters) {
-    Result<RowFilter> filter = ParseRowFilter(f);
-    if (!filter.ok()) return filter.status();
-    filters.push_back(*filter);
-  }
-  Result<RowSelector> selector = RowSelector::Create(filters, scan.columns);
-  if (!selector.ok()) return selector.status();
-  ReservoirSampler sampler(static_cast<size_t>(std::max<int64_t>(options.sample, 0)), options.sample_seed);
-  DataRow row;
-  while (true) {
-    Result<bool> more = reader->Next(&row);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    ++scan.rows;
-    for (const std::string& w : row.warnings) {
-      if (scan.warnings.size() < 20) scan.warnings.push_back(w);
-    }
-    if (ids.has_value()) {
-      if (Status unique = ids->Add(row); !unique.ok()) return unique;
-    }
-    if (!selector->Matches(row)) continue;
-    if (options.sample > 0) {
-      sampler.Offer(row);
-    } else if (options.limit == 0 || scan.selected < options.limit) {
-      ++scan.selected;
-    }
-  }
-  if (options.sample > 0) {
-    for (const DataRow& r : sampler.Take()) {
-      if (options.limit == 0 || static_cast<int64_t>(scan.sampled.size()) < options.limit) scan.sampled.insert(r.index);
-    }
-    scan.selected = static_cast<int64_t>(scan.sampled.size());
-  }
-  scan.sha256 = reader->content_hash();
-  return scan;
-}
-
-std::string ParamsJson(const RunOptions& o, const std::string& dataset, const std::string& judge, int repeat,
-                       const std::vector<std::string>& tools, const std::vector<std::string>& scorers) {
-  JsonWriter w;
-  w.BeginObject();
-  w.Field("dataset", dataset);
-  w.Field("limit", o.limit);
-  w.Field("sample", o.sample);
-  w.Field("sample_seed", static_cast<int64_t>(o.sample_seed));
-  w.Key("filters");
-  w.BeginArray();
-  for (const std::string& f : o.filters) w.String(f);
-  w.EndArray();
-  w.Field("repeat", repeat);
-  w.Field("judge", judge);
-  if (o.temperature.has_value()) w.Field("temperature", *o.temperature);
-  if (o.max_tokens.has_value()) w.Field("max_tokens", *o.max_tokens);
-  if (o.seed.has_value()) w.Field("seed", *o.seed);
-  w.Key("tools");
-  w.BeginArray();
-  for (const std::string& t : tools) w.String(t);
-  w.EndArray();
-  w.Key("scorers");
-  w.BeginArray();
-  for (const std::string& s : scorers) w.String(s);
-  w.EndArray();
-  w.Field("generate_only", o.generate_only);
-  w.Key("variables");
-  w.BeginObject();
-  for (const auto& [k, v] : o.variables) w.Field(k, v);
-  w.EndObject();
-  w.EndObject();
-  return w.Take();
-}
-
-// Restores the options a run was started with, for --resume.
-Status LoadResumeOptions(const RunRecord& run, RunOptions* o) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(run.params_json).get(root) != simdjson::SUCCESS) {
-    return Status::Internal("run " + std::to_string(run.id) + " has unreadable parameters");
-  }
-  int64_t source = 0;
-  if (root["evaluated_from"].get(source) == simdjson::SUCCESS) {
-    return Status::InvalidInput("run " + std::to_string(run.id) +
-                                " is an evaluate run; resume it with: llmeval evaluate --resume " +
-                                std::to_string(run.id));
-  }
-  auto str = [&](const char* key) {
-    std::string_view v;
-    return root[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
-  };
-  auto num = [&](const char* key) {
-    int64_t v = 0;
-    return root[key].get(v) == simdjson::SUCCESS ? v : 0;
-  };
-  auto list = [&](const char* key) {
-    std::vector<std::string> out;
-    simdjson::dom::array a;
-    if (root[key].get(a) == simdjson::SUCCESS) {
-      for (auto e : a) {
-        std::string_view v;
-        if (e.get(v) == simdjson::SUCCESS) out.emplace_back(v);
-      }
-    }
-    return out;
-  };
-  o->dataset = str("dataset");
-  o->limit = num("limit");
-  o->sample = num("sample");
-  o->sample_seed = static_cast<uint64_t>(num("sample_seed"));
-  o->filters = list("filters");
-  o->repeat = static_cast<int>(num("repeat"));
-  o->judge = str("judge");
-  o->tools = list("tools");
-  o->scorers = list("scorers");
-  double t = 0;
-  if (root["temperature"].get(t) == simdjson::SUCCESS) o->temperature = t;
-  int64_t n = 0;
-  if (root["max_tokens"].get(n) == simdjson::SUCCESS) o->max_tokens = n;
-  if (root["seed"].get(n) == simdjson::SUCCESS) o->seed = n;
-  bool g = false;
-  if (root["generate_only"].get(g) == simdjson::SUCCESS) o->generate_only = g;
-  simdjson::dom::object vars;
-  if (root["variables"].get(vars) == simdjson::SUCCESS) {
-    for (auto field : vars) {
-      std::string_view v;
-      if (field.value.get(v) == simdjson::SUCCESS) o->variables[std::string(field.key)] = std::string(v);
-    }
-  }
-  return Status::OK();
-}
-
-// A warning when `concurrency` calls over HTTP could run out of file descriptors (each holds a socket; the store,
-// dataset and epoll take a few more), empty otherwise.
-std::string OpenFileWarning(int concurrency, bool over_http) {
-  constexpr int64_t kOtherFiles = 64;
-  int64_t limit = OpenFileLimit();
-  if (!over_http || limit < 0 || concurrency + kOtherFiles <= limit) return "";
-  return "--concurrency " + std::to_string(concurrency) + " keeps up to " + std::to_string(concurrency) +
-         " connections open, but this process may open only " + std::to_string(limit) +
-         " files (ulimit -n, hard limit included); calls past that fail to connect: raise the limit or lower the "
-         "concurrency";
-}
 
 // A variable (--var or the config's `variables:`) binds only placeholders the dataset leaves unbound: one named
 // like a column would replace the column's value in the prompt while the stored inputs keep the dataset's.
@@ -464,8 +254,9 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     if (!s.ok()) return s;
   }
 
-  // 5. Providers, for every model and the judge.
-  ProviderSet providers(&config);
+  // 5. Providers, for every model and the judge; those that set no max_concurrency follow the run's.
+  int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
+  ProviderSet providers(&config, concurrency);
   std::vector<std::string> models = options.models.empty() ? config.models : options.models;
   if (options.resume_run_id != 0) {
     models.clear();
@@ -496,10 +287,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   ctx.seed = options.seed.has_value() ? options.seed : config.seed;
   ctx.generate_only = options.generate_only;
   int repeat = options.repeat > 0 ? options.repeat : config.repeat;
-  int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
-  bool over_http = ctx.judge_provider != nullptr && ctx.judge_provider_name != "sim";
-  for (const ResolvedModel& m : resolved_models) over_http = over_http || m.provider_name != "sim";
-  if (std::string warning = OpenFileWarning(concurrency, over_http); !warning.empty()) observer->OnWarning(warning);
+  for (const std::string& warning : ConcurrencyWarnings(concurrency, providers)) observer->OnWarning(warning);
 
   // 6. Every input is checked: only now is anything written. The prompts read from working files are stored as
   // versions, then the run record and its variants.
@@ -625,12 +413,16 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   drive.concurrency = concurrency;
   RunOutcome outcome;
   outcome.run_id = run_id;
-  return DriveItems(drive, &feed, outcome, [&](ItemFeed::Item item, std::function<void(const ItemRecord&)> item_done) {
-    auto task = std::make_shared<ItemTask>(&ctx, item.variant, std::move(item.row), item.repeat, std::move(item_done));
-    // Rendering, the request, the cache lookup and handing the call to the provider happen here, on the thread
-    // that freed the slot; everything after the model's reply runs on the CPU workers.
-    task->Start();
-  });
+  outcome.concurrency = concurrency;
+  Result<RunOutcome> driven =
+      DriveItems(drive, &feed, outcome, [&](ItemFeed::Item item, std::function<void(const ItemRecord&)> item_done) {
+        auto task =
+            std::make_shared<ItemTask>(&ctx, item.variant, std::move(item.row), item.repeat, std::move(item_done));
+        // Rendering, the request, the cache lookup and handing the call to the provider happen here, on the thread
+        // that freed the slot; everything after the model's reply runs on the CPU workers.
+        task->Start();
+      });
+  return NoteCallsInFlight(ctx, std::move(driven));
 }
 
 }  // namespace llmeval

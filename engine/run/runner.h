@@ -60,6 +60,11 @@ struct RunOutcome {
   int64_t items = 0;   // Evaluated by this invocation.
   int64_t errors = 0;
   int64_t source_run_id = 0;  // `llmeval evaluate`: the run whose answers were scored.
+  int concurrency = 0;        // The items in flight the run asked for.
+  // The most model calls in flight at once, as the providers sent them (cache hits and calls waiting for a slot
+  // excluded): the application's and the judges' separately.
+  int64_t max_app_calls_in_flight = 0;
+  int64_t max_judge_calls_in_flight = 0;
 };
 
 // `interrupts` counts Ctrl-C presses: at 1 no new item starts and in-flight ones finish; at 2 the run stops waiting.

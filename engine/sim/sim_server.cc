@@ -61,12 +61,17 @@ struct SimServer::Impl {
     auto* pending = static_cast<Pending*>(arg);
     pending->impl->pending.erase(pending);
     Send(pending->request, pending->reply);
+    pending->impl->in_flight.fetch_sub(1, std::memory_order_relaxed);
     event_free(pending->timer);
     delete pending;
   }
 
   void Handle(evhttp_request* request) {
     requests.fetch_add(1, std::memory_order_relaxed);
+    uint64_t now_in_flight = in_flight.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (now_in_flight > max_in_flight.load(std::memory_order_relaxed)) {
+      max_in_flight.store(now_in_flight, std::memory_order_relaxed);  // Only the loop thread writes it.
+    }
     SimHttpRequest http;
     http.method = MethodName(evhttp_request_get_command(request));
     std::string_view uri = evhttp_request_get_uri(request);
@@ -86,6 +91,7 @@ struct SimServer::Impl {
     // Drops are deferred too, so the connection is never freed inside libevent's own request callback.
     if (reply.delay_ms <= 0 && reply.kind != SimReply::Kind::kDrop) {
       Send(request, reply);
+      in_flight.fetch_sub(1, std::memory_order_relaxed);
       return;
     }
     auto* p = new Pending{this, request, nullptr, std::move(reply)};
@@ -150,6 +156,8 @@ struct SimServer::Impl {
   std::atomic<uint64_t> fault_count{0};
   std::atomic<uint64_t> streams{0};
   std::atomic<uint64_t> bad_requests{0};
+  std::atomic<uint64_t> in_flight{0};      // Received and not yet answered (written by the loop thread only).
+  std::atomic<uint64_t> max_in_flight{0};  // The most at once since Start.
 };
 
 SimServer::SimServer(SimServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -192,6 +200,8 @@ SimServer::Counters SimServer::counters() const {
   c.faults = impl_->fault_count.load(std::memory_order_relaxed);
   c.streams = impl_->streams.load(std::memory_order_relaxed);
   c.bad_requests = impl_->bad_requests.load(std::memory_order_relaxed);
+  c.in_flight = impl_->in_flight.load(std::memory_order_relaxed);
+  c.max_in_flight = impl_->max_in_flight.load(std::memory_order_relaxed);
   return c;
 }
 

@@ -54,10 +54,12 @@ class SimServer {
   void Stop();
 
   struct Counters {
-    uint64_t requests = 0;      // Every HTTP request received.
-    uint64_t faults = 0;        // Chat requests answered with an injected fault.
-    uint64_t streams = 0;       // Chat requests answered as a stream.
-    uint64_t bad_requests = 0;  // 400 and 404 answers.
+    uint64_t requests = 0;       // Every HTTP request received.
+    uint64_t faults = 0;         // Chat requests answered with an injected fault.
+    uint64_t streams = 0;        // Chat requests answered as a stream.
+    uint64_t bad_requests = 0;   // 400 and 404 answers.
+    uint64_t in_flight = 0;      // Requests received and not yet answered (waiting for their latency included).
+    uint64_t max_in_flight = 0;  // The most requests in flight at once: what concurrency the clients achieved.
   };
   Counters counters() const;
 

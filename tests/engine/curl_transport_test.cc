@@ -1,5 +1,6 @@
-// Tests of CurlTransport over real loopback HTTP against the simulated server (engine/sim/sim_server.h): plain requests,
-// hundreds in flight, timeouts, refused connections, Schedule ordering and shutdown; and OpenAIProvider end to end.
+// Tests of both HttpTransports (CurlTransport, and EventTransport for plain http://) over real loopback HTTP against
+// the simulated server (engine/sim/sim_server.h): plain requests, hundreds in flight, timeouts, refused connections,
+// Schedule ordering and shutdown; and OpenAIProvider end to end.
 #include "engine/http/curl_transport.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/http/event_transport.h"
 #include "engine/providers/openai_client_codec.h"
 #include "engine/providers/openai_provider.h"
 #include "engine/sim/sim_server.h"
@@ -41,8 +43,17 @@ class Latch {
 
 const char kChatBody[] = R"({"model":"sim","messages":[{"role":"user","content":"What is 2+2?"}]})";
 
-class CurlTransportTest : public ::testing::Test {
+// Parameter: "curl" or "event".
+class CurlTransportTest : public ::testing::TestWithParam<std::string> {
  protected:
+  // `max_host_connections` applies to curl only (EventTransport opens one connection per request in flight).
+  std::unique_ptr<HttpTransport> Make(long max_host_connections = 256) {
+    if (GetParam() == "event") return std::make_unique<EventTransport>();
+    CurlTransportOptions options;
+    options.max_host_connections = max_host_connections;
+    return std::make_unique<CurlTransport>(options);
+  }
+
   void SetUp() override {
     SimServerOptions options;
     options.slow_ms = 10000;
@@ -64,8 +75,9 @@ class CurlTransportTest : public ::testing::Test {
   std::string base_;
 };
 
-TEST_F(CurlTransportTest, PostsAndReadsResponse) {
-  CurlTransport transport;
+TEST_P(CurlTransportTest, PostsAndReadsResponse) {
+  std::unique_ptr<HttpTransport> made = Make();
+  HttpTransport& transport = *made;
   Latch latch;
   HttpResponse got;
   transport.Send(ChatRequestTo(base_), [&](HttpResponse r) {
@@ -101,11 +113,10 @@ int64_t ThreadCpuNanos() {
   return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
 }
 
-TEST_F(CurlTransportTest, FiveHundredConcurrentRequests) {
+TEST_P(CurlTransportTest, FiveHundredConcurrentRequests) {
   constexpr int kRequests = 500;
-  CurlTransportOptions options;
-  options.max_host_connections = 64;  // The rest wait in curl's queue.
-  CurlTransport transport(options);
+  std::unique_ptr<HttpTransport> made = Make(64);  // With curl, the rest wait in curl's queue.
+  HttpTransport& transport = *made;
   for (int round = 0; round < 2; ++round) {  // The second round runs on warm connections and pooled handles.
     std::atomic<int64_t> io_cpu_start{0};
     Latch started;
@@ -143,8 +154,9 @@ TEST_F(CurlTransportTest, FiveHundredConcurrentRequests) {
   }
 }
 
-TEST_F(CurlTransportTest, TimeoutProducesNetworkError) {
-  CurlTransport transport;
+TEST_P(CurlTransportTest, TimeoutProducesNetworkError) {
+  std::unique_ptr<HttpTransport> made = Make();
+  HttpTransport& transport = *made;
   HttpRequest request = ChatRequestTo(base_);
   request.headers.emplace_back("X-Sim-Fault", "slow");
   request.total_timeout_ms = 150;
@@ -161,10 +173,11 @@ TEST_F(CurlTransportTest, TimeoutProducesNetworkError) {
   EXPECT_FALSE(got.cancelled);
 }
 
-TEST_F(CurlTransportTest, RefusedConnectionProducesNetworkError) {
+TEST_P(CurlTransportTest, RefusedConnectionProducesNetworkError) {
   std::string dead = base_;
   server_->Stop();
-  CurlTransport transport;
+  std::unique_ptr<HttpTransport> made = Make();
+  HttpTransport& transport = *made;
   Latch latch;
   HttpResponse got;
   transport.Send(ChatRequestTo(dead), [&](HttpResponse r) {
@@ -177,8 +190,9 @@ TEST_F(CurlTransportTest, RefusedConnectionProducesNetworkError) {
   EXPECT_FALSE(got.timed_out);
 }
 
-TEST(CurlTransportScheduleTest, RunsTasksInDueOrder) {
-  CurlTransport transport;
+TEST_P(CurlTransportTest, RunsScheduledTasksInDueOrder) {
+  std::unique_ptr<HttpTransport> made = Make();
+  HttpTransport& transport = *made;
   std::mutex mu;
   std::vector<std::string> order;
   Latch latch;
@@ -201,11 +215,12 @@ TEST(CurlTransportScheduleTest, RunsTasksInDueOrder) {
   EXPECT_EQ(order, (std::vector<std::string>{"now-a", "now-b", "20ms", "20ms-second", "40ms", "60ms"}));
 }
 
-TEST_F(CurlTransportTest, ShutdownCancelsInFlightAndRunsPendingTasks) {
+TEST_P(CurlTransportTest, ShutdownCancelsInFlightAndRunsPendingTasks) {
   std::atomic<int> cancelled{0};
   std::atomic<int> ran{0};
   {
-    CurlTransport transport;
+    std::unique_ptr<HttpTransport> made = Make();
+    HttpTransport& transport = *made;
     HttpRequest slow = ChatRequestTo(base_);
     slow.headers.emplace_back("X-Sim-Fault", "slow");
     Latch sent;
@@ -222,13 +237,14 @@ TEST_F(CurlTransportTest, ShutdownCancelsInFlightAndRunsPendingTasks) {
   EXPECT_EQ(ran.load(), 1);
 }
 
-TEST_F(CurlTransportTest, ProviderEndToEndWithRetriesAndStreaming) {
+TEST_P(CurlTransportTest, ProviderEndToEndWithRetriesAndStreaming) {
   server_->Stop();
   SimServerOptions options;
   options.faults = "500@2";  // Every second request fails once.
   server_ = std::make_unique<SimServer>(options);
   ASSERT_TRUE(server_->Start().ok());
-  CurlTransport transport;
+  std::unique_ptr<HttpTransport> made = Make();
+  HttpTransport& transport = *made;
   ProviderConfig config;
   config.name = "sim";
   config.base_url = "http://127.0.0.1:" + std::to_string(server_->port()) + "/v1";
@@ -269,6 +285,22 @@ TEST_F(CurlTransportTest, ProviderEndToEndWithRetriesAndStreaming) {
   }
   EXPECT_GT(retried, 0);
 }
+
+TEST(EventTransportCanServeTest, PlainHttpToNumericHostsOrLocalhostOnly) {
+  EXPECT_TRUE(EventTransportCanServe("http://127.0.0.1:8000/v1"));
+  EXPECT_TRUE(EventTransportCanServe("http://localhost:11434/v1"));
+  EXPECT_TRUE(EventTransportCanServe("http://10.0.0.7/v1"));
+  EXPECT_FALSE(EventTransportCanServe("https://api.openai.com/v1"));
+  EXPECT_FALSE(EventTransportCanServe("https://127.0.0.1:8000/v1"));
+  EXPECT_FALSE(EventTransportCanServe("http://models.internal:8000/v1"));  // Would resolve on the IO thread.
+  EXPECT_FALSE(EventTransportCanServe("not a url"));
+  setenv("HTTP_PROXY", "http://proxy:3128", 1);
+  EXPECT_FALSE(EventTransportCanServe("http://127.0.0.1:8000/v1"));  // Proxies are curl's.
+  unsetenv("HTTP_PROXY");
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, CurlTransportTest, ::testing::Values("curl", "event"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace llmeval

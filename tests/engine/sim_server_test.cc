@@ -331,6 +331,42 @@ TEST_F(SimServerTest, AnswersTwoHundredConcurrentRequests) {
   EXPECT_EQ(server_->counters().requests, static_cast<uint64_t>(kRequests));
 }
 
+TEST_F(SimServerTest, CountsTheMostRequestsInFlightAtOnce) {
+  // Five requests held 800 ms each are all in flight together; the counter reports five, and none once answered.
+  SimServerOptions options;
+  options.latency_ms = 800;
+  StartServer(options);
+  constexpr int kRequests = 5;
+  std::string body = R"({"model":"sim","messages":[{"role":"user","content":"hi"}]})";
+  CURLM* multi = curl_multi_init();
+  std::vector<CURL*> handles(kRequests);
+  std::vector<HttpResult> results(kRequests);
+  std::vector<curl_slist*> lists(kRequests);
+  for (int i = 0; i < kRequests; ++i) {
+    handles[i] = curl_easy_init();
+    Prepare(handles[i], Url("/v1/chat/completions"), &body, {}, 20000, &results[i], &lists[i]);
+    curl_multi_add_handle(multi, handles[i]);
+  }
+  int running = 0;
+  do {
+    curl_multi_perform(multi, &running);
+    if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+  } while (running > 0);
+  for (int i = 0; i < kRequests; ++i) {
+    curl_multi_remove_handle(multi, handles[i]);
+    curl_easy_cleanup(handles[i]);
+    curl_slist_free_all(lists[i]);
+  }
+  curl_multi_cleanup(multi);
+  SimServer::Counters c = server_->counters();
+  EXPECT_EQ(c.requests, static_cast<uint64_t>(kRequests));
+  EXPECT_EQ(c.max_in_flight, static_cast<uint64_t>(kRequests));
+  EXPECT_EQ(c.in_flight, 0u);
+  EXPECT_EQ(Request("/v1/models", nullptr).status, 200);  // Answered at once: one in flight, the maximum stays.
+  EXPECT_EQ(server_->counters().max_in_flight, static_cast<uint64_t>(kRequests));
+  EXPECT_EQ(server_->counters().in_flight, 0u);
+}
+
 TEST(SimServerStartTest, ReportsBadFaultSpecAndBusyPort) {
   SimServerOptions bad;
   bad.faults = "429=5%,oops=1%";

@@ -1,0 +1,191 @@
+// cli_bench: the real `llmeval` binary end to end, as a new user runs it. It starts `llmeval sim-server` in a child
+// process (50 ms latency), writes a project with a generated CSV of --items rows (default 10,000), one prompt, the
+// default `openai` provider reached through OPENAI_BASE_URL with no provider settings, one guideline judge and two
+// word-count scorers, then runs `llmeval run --no-cache --concurrency 128` in a child and reaps it with wait4.
+//
+// Prints wall time, the ideal (items x 2 calls x latency / concurrency), ratio = ideal / wall, the llmeval process's
+// CPU per item (user + system from wait4's rusage: every thread, the whole run from start-up to the summary), its
+// peak RSS, and the most requests the server saw in flight at once. Targets on 2 cores: ratio >= 0.95, CPU <= 120 us
+// per item, peak RSS <= 48 MiB.
+//
+//   cli_bench [--llmeval=PATH] [--server=PATH] [--items=10000] [--concurrency=128] [--latency-ms=50] [--runs=1]
+//   [--keep]
+//
+// Both PATHs default to the llmeval built with this bench (--server runs the sim server, so a binary built before
+// the server could count requests in flight is measured against the same server). The project lives in a fresh
+// directory under /tmp, removed at the end (--keep leaves it, with the run's output in run.out). Single-threaded;
+// benchmarks only.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "bench/bench_util.h"
+
+namespace llmeval::bench {
+namespace {
+
+// Starts argv with stdout (and stderr, when the fds are >= 0) redirected; returns the child's pid.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& cwd, const std::vector<std::string>& env,
+            int out_fd, int err_fd) {
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+  if (out_fd >= 0) dup2(out_fd, 1);
+  if (err_fd >= 0) dup2(err_fd, 2);
+  for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+std::string ReadFd(int fd) {
+  std::string out;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<size_t>(n));
+  return out;
+}
+
+bool WriteText(const std::string& path, const std::string& text) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) return false;
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return std::fclose(f) == 0 && ok;
+}
+
+const char* const kTopics[] = {
+    "a hash table",         "a mutex",   "a B-tree",           "TCP slow start",    "a bloom filter",
+    "eventual consistency", "a closure", "garbage collection", "a write-ahead log", "dependency injection"};
+
+bool WriteProject(const std::string& dir, int64_t items) {
+  std::string csv = "category,question\n";
+  csv.reserve(static_cast<size_t>(items) * 48);
+  for (int64_t i = 0; i < items; ++i) {
+    csv +=
+        "topic" + std::to_string(i % 10) + ",What is " + kTopics[i % 10] + "? (question " + std::to_string(i) + ")\n";
+  }
+  return WriteText(dir + "/questions.csv", csv) && mkdir((dir + "/prompts").c_str(), 0755) == 0 &&
+         WriteText(dir + "/prompts/basic.txt", "Category: {category}\nQuestion: {question}\nAnswer clearly.\n") &&
+         WriteText(dir + "/llmeval.yaml",
+                   "dataset: questions.csv\n"
+                   "prompt: basic\n"
+                   "model: openai:sim\n"
+                   "judge: openai:sim\n"
+                   "scorers:\n"
+                   "  - {name: enough_words, type: word_count, min: 10}\n"
+                   "  - {name: not_too_many_words, type: word_count, max: 1000}\n"
+                   "  - name: english\n"
+                   "    type: guidelines\n"
+                   "    guidelines: [\"The answer should be in English.\"]\n");
+}
+
+// The line of `text` that contains `needle`, or "".
+std::string LineWith(const std::string& text, const std::string& needle) {
+  size_t at = text.find(needle);
+  if (at == std::string::npos) return "";
+  size_t begin = text.rfind('\n', at);
+  begin = begin == std::string::npos ? 0 : begin + 1;
+  size_t end = text.find('\n', at);
+  return text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+int Main(int argc, char** argv) {
+  BenchFlags flags(argc, argv);
+  const std::string llmeval = flags.Get("llmeval", LLMEVAL_BINARY);
+  const std::string server_binary = flags.Get("server", LLMEVAL_BINARY);  // Same server for every binary measured.
+  const int64_t items = flags.GetInt("items", 10000);
+  const int64_t concurrency = flags.GetInt("concurrency", 128);
+  const int64_t latency_ms = flags.GetInt("latency-ms", 50);
+  const int64_t runs = flags.GetInt("runs", 1);
+  const double ideal =
+      static_cast<double>(items) * 2 * static_cast<double>(latency_ms) / 1000.0 / static_cast<double>(concurrency);
+  std::printf("cli_bench: %s run --no-cache --concurrency %lld, %lld items x (1 model + 1 judge call), %lld ms\n",
+              llmeval.c_str(), static_cast<long long>(concurrency), static_cast<long long>(items),
+              static_cast<long long>(latency_ms));
+  std::printf("  %4s %8s %8s %6s %12s %12s %14s\n", "run", "wall s", "ideal s", "ratio", "CPU us/item", "peak RSS MiB",
+              "server in-flight");
+  int failures = 0;
+  for (int64_t run = 1; run <= runs; ++run) {
+    std::string dir = MakeTempDir("llmeval-cli-bench");
+    if (!WriteProject(dir, items)) {
+      std::fprintf(stderr, "cannot write the project in %s\n", dir.c_str());
+      return 1;
+    }
+    int port_pipe[2], err_pipe[2];
+    if (pipe(port_pipe) != 0 || pipe(err_pipe) != 0) return 1;
+    pid_t server = Spawn({server_binary, "sim-server", "--port", "0", "--latency-ms", std::to_string(latency_ms),
+                          "--exit-after", "3600"},
+                         "", {}, port_pipe[1], err_pipe[1]);
+    close(port_pipe[1]);
+    close(err_pipe[1]);
+    std::string port;
+    char c;
+    while (read(port_pipe[0], &c, 1) == 1 && c != '\n') port += c;
+    if (port.empty()) {
+      std::fprintf(stderr, "llmeval sim-server did not start\n");
+      return 1;
+    }
+    int out = open((dir + "/run.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> env = {"OPENAI_BASE_URL=http://127.0.0.1:" + port + "/v1"};
+    double start = NowSeconds();
+    pid_t pid = Spawn({llmeval, "run", "--no-cache", "--concurrency", std::to_string(concurrency)}, dir, env, out, out);
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    double wall = NowSeconds() - start;
+    close(out);
+    kill(server, SIGTERM);
+    std::string server_err = ReadFd(err_pipe[0]);
+    waitpid(server, nullptr, 0);
+    close(port_pipe[0]);
+    close(err_pipe[0]);
+    std::string served = LineWith(server_err, "at most ");
+    std::string server_max = "?";
+    if (size_t at = served.find("at most "); at != std::string::npos) {
+      server_max = served.substr(at + 8, served.find(' ', at + 8) - (at + 8));
+    }
+    FILE* f = std::fopen((dir + "/run.out").c_str(), "r");
+    std::string run_out;
+    if (f != nullptr) {
+      char buffer[4096];
+      size_t n;
+      while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) run_out.append(buffer, n);
+      std::fclose(f);
+    }
+    double cpu_us = (static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
+                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec));
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    std::printf("  %4lld %8.2f %8.2f %6.3f %12.1f %12.1f %14s%s\n", static_cast<long long>(run), wall, ideal,
+                ideal / wall, cpu_us / static_cast<double>(items), static_cast<double>(usage.ru_maxrss) / 1024.0,
+                server_max.c_str(), ok ? "" : "  (llmeval failed)");
+    std::string in_flight = LineWith(run_out, "In flight at most");
+    if (!in_flight.empty()) std::printf("       llmeval: %s\n", in_flight.c_str());
+    if (!ok) {
+      ++failures;
+      std::fprintf(stderr, "%s\n", run_out.c_str());
+    }
+    if (flags.Has("keep")) {
+      std::printf("       project kept in %s\n", dir.c_str());
+    } else {
+      RemoveTree(dir);
+    }
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace llmeval::bench
+
+int main(int argc, char** argv) { return llmeval::bench::Main(argc, argv); }
