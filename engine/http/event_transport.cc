@@ -111,6 +111,9 @@ class EventTransport::Impl {
     int64_t ttfb_ns = 0;
     bool failed = false;
     evhttp_request_error error = EVREQ_HTTP_EOF;
+    uint64_t id = 0;
+    bool has_deadline = false;
+    std::multimap<int64_t, std::function<void()>>::iterator deadline;  // Its entry in timers_, while has_deadline.
   };
   using Task = std::function<void()>;
 
@@ -220,10 +223,34 @@ class EventTransport::Impl {
       timers_.erase(timers_.begin());
       task();
     }
+    ArmTimer();
+  }
+
+  // Arms the timer for the first task due, if any (evtimer_add replaces an earlier arming).
+  void ArmTimer() {
     if (timers_.empty()) return;
-    int64_t wait_ns = timers_.begin()->first - now;
+    int64_t wait_ns = std::max<int64_t>(0, timers_.begin()->first - NowNs());
     timeval tv{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<suseconds_t>(wait_ns % 1'000'000'000 / 1000)};
     evtimer_add(timer_, &tv);
+  }
+
+  // The total timeout of a transfer still in flight: libevent's own timeout only bounds a silent connection, so a
+  // server that trickles bytes would otherwise hold a call past total_timeout_ms.
+  void Expire(Transfer* t, uint64_t id) {
+    if (active_.count(t) == 0 || t->id != id) return;  // Done already (the address may be another transfer's).
+    t->has_deadline = false;                           // RunDueTasks took the entry out.
+    active_.erase(t);
+    if (t->http != nullptr) evhttp_cancel_request(t->http);
+    t->http = nullptr;
+    evhttp_connection_free(t->connection);  // Mid-response: not reusable.
+    t->connection = nullptr;
+    HttpResponse r;
+    r.network_error = "HTTP request to " + t->pool_key + " failed: timeout after " +
+                      std::to_string(t->request.total_timeout_ms) + " ms";
+    r.timed_out = true;
+    r.total_ns = NowNs() - t->start_ns;
+    r.ttfb_ns = t->ttfb_ns > 0 ? t->ttfb_ns : r.total_ns;
+    Complete(t, std::move(r));
   }
 
   void Fail(Transfer* t, const std::string& message) {
@@ -265,6 +292,10 @@ class EventTransport::Impl {
     }
     t->start_ns = NowNs();
     active_.insert(t);
+    t->id = ++next_id_;
+    t->deadline = timers_.emplace(t->start_ns + timeout_ms * 1'000'000, [this, t, id = t->id] { Expire(t, id); });
+    t->has_deadline = true;
+    if (t->deadline == timers_.begin()) ArmTimer();
     if (evhttp_make_request(t->connection, t->http, Command(t->request.method), target.path.c_str()) != 0) {
       // libevent has freed the request.
       t->http = nullptr;
@@ -323,6 +354,7 @@ class EventTransport::Impl {
   }
 
   void Complete(Transfer* t, HttpResponse response) {
+    if (t->has_deadline) timers_.erase(t->deadline);
     auto done = std::move(t->done);
     delete t;
     done(std::move(response));
@@ -361,6 +393,7 @@ class EventTransport::Impl {
   event* timer_ = nullptr;
   std::unordered_set<Transfer*> active_;
   std::multimap<int64_t, Task> timers_;
+  uint64_t next_id_ = 0;
   std::map<std::string, std::vector<evhttp_connection*>> idle_;
 };
 

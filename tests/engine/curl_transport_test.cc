@@ -3,8 +3,12 @@
 // Schedule ordering and shutdown; and OpenAIProvider end to end.
 #include "engine/http/curl_transport.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +16,7 @@
 #include <cstdio>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/http/event_transport.h"
@@ -171,6 +176,65 @@ TEST_P(CurlTransportTest, TimeoutProducesNetworkError) {
   EXPECT_FALSE(got.network_error.empty());
   EXPECT_TRUE(got.timed_out) << got.network_error;
   EXPECT_FALSE(got.cancelled);
+}
+
+// A server on 127.0.0.1 that answers one connection with a chunked 200 and then one byte every 50 ms for up to 5 s:
+// always busy, never done, so only a bound on the whole call ends it early.
+class TricklingServer {
+ public:
+  TricklingServer() {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(listen_fd_, 4);
+    socklen_t len = sizeof addr;
+    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      int fd = accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      char request[4096];
+      (void)!read(fd, request, sizeof request);
+      std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+      (void)!send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+      for (int i = 0; i < 100 && !stop_; ++i) {
+        if (send(fd, "1\r\n:\r\n", 6, MSG_NOSIGNAL) < 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      close(fd);
+    });
+  }
+  ~TricklingServer() {
+    stop_ = true;
+    shutdown(listen_fd_, SHUT_RDWR);
+    close(listen_fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST_P(CurlTransportTest, TheTotalTimeoutBoundsAResponseThatKeepsTrickling) {
+  TricklingServer trickler;
+  std::unique_ptr<HttpTransport> transport = Make();
+  HttpRequest request = ChatRequestTo("http://127.0.0.1:" + std::to_string(trickler.port()) + "/v1");
+  request.total_timeout_ms = 300;
+  Latch latch;
+  HttpResponse got;
+  transport->Send(request, [&](HttpResponse r) {
+    got = std::move(r);
+    latch.Arrive();
+  });
+  ASSERT_TRUE(latch.Wait(1));
+  EXPECT_TRUE(got.timed_out) << "status " << got.status << ", error: " << got.network_error;
+  EXPECT_EQ(got.status, 0);
 }
 
 TEST_P(CurlTransportTest, RefusedConnectionProducesNetworkError) {
