@@ -5,9 +5,9 @@
 //
 // One IO thread runs an event_base. Send and Schedule queue work under a mutex and wake the loop with an active event.
 // Each request in flight has a connection of its own (HTTP/1.1, keep-alive); finished connections go back to an idle
-// pool per host:port and are reused. Responses are read whole; a gzip Content-Encoding is undone (none is asked
-// for). total_timeout_ms bounds the time without progress on the connection (connect included), the way evhttp
-// counts it, so a stream that keeps sending is not cut off.
+// pool per host:port and are reused. Responses are read whole; none is asked to be compressed, so a response with a
+// Content-Encoding is a network error. total_timeout_ms bounds the whole call, connect included (as with libcurl):
+// at the deadline the request is cancelled, its connection closed, and it completes with timed_out set.
 //
 // Thread-safety: Send and Schedule may be called from any thread, including from callbacks on the IO thread. `done`
 // runs exactly once, on the IO thread. Destruction: in-flight requests complete with network_error "cancelled"
