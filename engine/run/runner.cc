@@ -16,11 +16,12 @@
 #include "datasets/row_ids.h"
 #include "datasets/row_reader.h"
 #include "datasets/selection.h"
-#include "engine/run/engine_scorers.h"
 #include "engine/os/file_io.h"
+#include "engine/os/open_file_limit.h"
+#include "engine/run/conversation_setup.h"
+#include "engine/run/engine_scorers.h"
 #include "engine/run/item_feed.h"
 #include "engine/run/item_task.h"
-#include "engine/os/open_file_limit.h"
 #include "engine/run/prompt_resolver.h"
 #include "engine/run/provider_set.h"
 #include "engine/run/run_context.h"
@@ -73,9 +74,10 @@ Result<int> FindIdColumn(const ProjectConfig& config, const std::string& dataset
 struct DatasetScan {
   std::vector<std::string> columns;
   std::vector<std::string> raw_columns;
-  int id_column = -1;    // dataset.id_column's index, or -1.
-  int64_t rows = 0;      // Rows in the file.
-  int64_t selected = 0;  // Rows the run will evaluate.
+  int id_column = -1;        // dataset.id_column's index, or -1.
+  int messages_column = -1;  // Conversation rows: the messages column's index, or -1.
+  int64_t rows = 0;          // Rows in the file.
+  int64_t selected = 0;      // Rows the run will evaluate.
   std::string sha256;
   std::set<int64_t> sampled;  // With --sample: the chosen row indices.
   std::vector<std::string> warnings;
@@ -92,6 +94,9 @@ Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& optio
   Result<int> id_column = FindIdColumn(config, path, scan.columns);
   if (!id_column.ok()) return id_column.status();
   scan.id_column = *id_column;
+  Result<int> messages_column = FindMessagesColumn(config, path, scan.columns);
+  if (!messages_column.ok()) return messages_column.status();
+  scan.messages_column = *messages_column;
   std::optional<UniqueRowIds> ids;
   if (scan.id_column >= 0) ids.emplace(path, scan.columns[scan.id_column], static_cast<size_t>(scan.id_column));
   std::vector<RowFilter> filters;
@@ -114,6 +119,9 @@ Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& optio
     }
     if (ids.has_value()) {
       if (Status unique = ids->Add(row); !unique.ok()) return unique;
+    }
+    if (scan.messages_column >= 0) {
+      if (Status c = CheckConversationRow(config.conversation, scan.messages_column, path, row); !c.ok()) return c;
     }
     if (!selector->Matches(row)) continue;
     if (options.sample > 0) {
@@ -488,6 +496,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   }
   std::string judge_ref = options.judge.empty() ? config.judge : options.judge;
   s = SetupJudge(&providers, judge_ref, &ctx);
+  if (!s.ok()) return s;
+  s = SetupConversation(config, scan->messages_column, &providers, &ctx);
   if (!s.ok()) return s;
   PriceTable prices = BuildPriceTable(config);
   ctx.prices = &prices;
