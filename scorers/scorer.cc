@@ -21,6 +21,7 @@ Registry& GetRegistry() {
     RegisterTextScorers(&r->factories);
     RegisterJsonScorers(&r->factories);
     RegisterRunScorers(&r->factories);
+    RegisterTrajectoryScorers(&r->factories);
     RegisterJudgeScorers(&r->factories);
     return r;
   }();
