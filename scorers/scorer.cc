@@ -22,6 +22,7 @@ Registry& GetRegistry() {
     RegisterJsonScorers(&r->factories);
     RegisterRunScorers(&r->factories);
     RegisterTrajectoryScorers(&r->factories);
+    RegisterConversationScorers(&r->factories);
     RegisterJudgeScorers(&r->factories);
     return r;
   }();

@@ -293,5 +293,65 @@ TEST(CliConversation, AToolCallFailingInTurnThreeIsRecordedAndTheConversationGoe
   EXPECT_GE(failed, 1);
 }
 
+// item key -> scorer -> outcome, from a JSONL export.
+std::map<std::string, std::map<std::string, std::string>> Outcomes(const CliProject& project, const std::string& run) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  CommandResult exported = project.Run({"runs", "export", run, "--format", "jsonl"});
+  simdjson::dom::parser parser;
+  simdjson::dom::document_stream docs;
+  if (parser.parse_many(exported.out).get(docs) != simdjson::SUCCESS) return out;
+  for (auto doc : docs) {
+    std::string key(doc.value()["item_id"].get_string().value());
+    for (auto a : doc.value()["assessments"].get_array()) {
+      out[key][std::string(a["name"].get_string().value())] = std::string(a["outcome"].get_string().value());
+    }
+  }
+  return out;
+}
+
+TEST(CliConversation, TrajectoryAndConversationScorersRunOnConversations) {
+  CliProject project;
+  MakeProject(&project,
+              "conversation: {mode: as_given}\n"
+              "  - {name: path, type: tool_sequence, mode: exact}\n"
+              "  - {name: searched, type: tool_sequence, mode: superset}\n"
+              "  - {name: short_path, type: step_count_max, max: 1}\n"
+              "  - {name: no_repeats, type: no_repeated_calls}\n",
+              "sim");
+  // The scorers list continues the one MakeProject starts: move the conversation section after it.
+  std::string config = ReadFile(project.Path("llmeval.yaml"));
+  config.replace(config.find("conversation: {mode: as_given}\n"), 31, "");
+  project.Write("llmeval.yaml", config + "conversation: {mode: as_given}\n");
+  std::string rows = kConversations;
+  rows.replace(rows.find(R"({"id": "c1")"), 11, R"({"id": "c1", "expected_tools": "web_search")");
+  rows.replace(rows.find(R"({"id": "c2")"), 11, R"({"id": "c2", "expected_tools": "[\"web_search\"]")");
+  project.Write("convs.jsonl", rows);
+  CommandResult r = project.Run({"run", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto outcomes = Outcomes(project, "1");
+  EXPECT_EQ(outcomes["c1"]["path"], "fail");  // No tool call in c1.
+  EXPECT_EQ(outcomes["c2"]["path"], "pass");
+  EXPECT_EQ(outcomes["c1"]["searched"], "fail");
+  EXPECT_EQ(outcomes["c2"]["searched"], "pass");
+  EXPECT_EQ(outcomes["c2"]["short_path"], "pass");
+  EXPECT_EQ(outcomes["c2"]["no_repeats"], "pass");
+
+  SimServer server;
+  CliProject simulated;
+  MakeProject(&simulated,
+              "  - {name: goal, type: goal_achieved}\n"
+              "  - {name: fast, type: turns_to_goal, max: 8}\n"
+              "  - {name: retention, type: knowledge_retention}\n"
+              "user_simulator: {model: openai:sim, goal_column: goal}\n");
+  simulated.Write("convs.jsonl", R"({"id": "s1", "goal": "understand how code review improves quality"})"
+                                 "\n");
+  r = simulated.Run({"run", "--quiet", "--judge", "openai:sim"}, server.env());
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto sim = Outcomes(simulated, "1");
+  EXPECT_EQ(sim["s1"]["fast"], "pass");
+  EXPECT_EQ(sim["s1"]["retention"], "pass");
+  EXPECT_TRUE(sim["s1"]["goal"] == "pass" || sim["s1"]["goal"] == "fail") << sim["s1"]["goal"];
+}
+
 }  // namespace
 }  // namespace llmeval::testing

@@ -92,10 +92,10 @@ TEST(MakeScorer, UnknownTypeListsKnownTypes) {
   EXPECT_EQ(scorer.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(scorer.status().message().rfind(
                 "scorer 'brief': unknown type 'wordcount' (did you mean 'word_count'?); known types: contains, "
-                "correctness, cost_max, equals, finish_reason, guidelines, json_schema, json_valid, latency_max, "
-                "no_error, no_repeated_calls, not_contains, regex, relevance_to_query, safety, step_count_max, "
-                "token_count_max, tool_args_match, "
-                "tool_called, tool_sequence, word_count",
+                "correctness, cost_max, equals, finish_reason, goal_achieved, guidelines, json_schema, json_valid, "
+                "knowledge_retention, latency_max, no_error, no_repeated_calls, not_contains, regex, "
+                "relevance_to_query, safety, step_count_max, token_count_max, tool_args_match, tool_called, "
+                "tool_sequence, trajectory, turns_to_goal, word_count",
                 0),
             0u)
       << scorer.status().message();
