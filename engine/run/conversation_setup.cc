@@ -31,7 +31,7 @@ Status CheckConversationRow(const ConversationSettings& settings, int column, co
                             const DataRow& row) {
   std::string where = dataset_path + ":" + std::to_string(row.line) + ": column '" + settings.messages_column + "': ";
   const std::string* cell = static_cast<size_t>(column) < row.values.size() ? &row.values[column] : nullptr;
-  if (cell == nullptr || cell->empty()) {
+  if (cell == nullptr || cell->empty() || (settings.mode == "simulate" && TrimWhitespace(*cell) == "[]")) {
     if (settings.mode == "simulate") return Status::OK();
     return Status::InvalidInput(where + "has no messages; expected a JSON array of messages");
   }

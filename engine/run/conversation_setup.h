@@ -21,7 +21,7 @@ Result<int> FindMessagesColumn(const ProjectConfig& config, const std::string& d
 
 // Checks row's conversation in column `column` (>= 0): "questions.jsonl:4: column 'messages': message 2: unknown
 // role 'bot'; expected system, user, assistant or tool". In as_given mode the last message must be the assistant's
-// answer; in replay mode there must be a user message. An empty cell is allowed only when simulating.
+// answer; in replay mode there must be a user message. An empty cell (or []) is allowed only when simulating.
 Status CheckConversationRow(const ConversationSettings& settings, int column, const std::string& dataset_path,
                             const DataRow& row);
 
