@@ -1,10 +1,14 @@
 #include "engine/run/conversation_setup.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 
+#include "core/json_writer.h"
 #include "core/strings.h"
 #include "datasets/column_names.h"
 #include "datasets/conversation.h"
+#include "scorers/judge.h"
 
 namespace llmeval {
 namespace {
@@ -47,6 +51,39 @@ Status CheckConversationRow(const ConversationSettings& settings, int column, co
       std::none_of(messages->begin(), messages->end(), [](const ChatMessage& m) { return m.role == "user"; })) {
     return Status::InvalidInput(where + "has no user message to replay");
   }
+  return Status::OK();
+}
+
+Status TakeScorerScope(const ProjectConfig& config, const ScorerSettings& scorer, std::string* params_json,
+                       bool* per_turn) {
+  *params_json = scorer.params_json;
+  *per_turn = false;
+  if (scorer.params_json.find("\"scope\"") == std::string::npos) return Status::OK();
+  simdjson::dom::parser parser;
+  simdjson::dom::object params;
+  if (parser.parse(scorer.params_json).get(params) != simdjson::SUCCESS) return Status::OK();  // MakeScorer says why.
+  std::string where = (config.path.empty() ? "" : config.path + ":" + std::to_string(scorer.line) + ": ") + "scorer '" +
+                      scorer.name + "': ";
+  JsonWriter w;
+  w.BeginObject();
+  for (auto field : params) {
+    if (field.key != "scope") {
+      w.Key(field.key);
+      w.Raw(simdjson::minify(field.value));
+      continue;
+    }
+    std::string_view scope;
+    if (field.value.get(scope) != simdjson::SUCCESS || (scope != "turn" && scope != "conversation")) {
+      return Status::InvalidInput(where + "scope must be turn or conversation");
+    }
+    *per_turn = scope == "turn";
+  }
+  w.EndObject();
+  const std::vector<std::string>& judges = JudgeKinds();
+  if (*per_turn && std::find(judges.begin(), judges.end(), scorer.type) != judges.end()) {
+    return Status::InvalidInput(where + "scope: turn applies to code scorers; a judge sees the whole conversation");
+  }
+  *params_json = w.Take();
   return Status::OK();
 }
 

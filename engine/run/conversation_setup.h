@@ -25,6 +25,11 @@ Result<int> FindMessagesColumn(const ProjectConfig& config, const std::string& d
 Status CheckConversationRow(const ConversationSettings& settings, int column, const std::string& dataset_path,
                             const DataRow& row);
 
+// Removes `scope` from a scorer's parameters (*params_json without it) and says whether it is `turn`; InvalidInput
+// naming the config line for another value or for `scope: turn` on a judge (judges see the whole conversation).
+Status TakeScorerScope(const ProjectConfig& config, const ScorerSettings& scorer, std::string* params_json,
+                       bool* per_turn);
+
 // Fills ctx->conversation: the mode, columns and limits, and (simulate) the simulator's provider.
 Status SetupConversation(const ProjectConfig& config, int messages_column, ProviderSet* providers, RunContext* ctx);
 

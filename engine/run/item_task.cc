@@ -434,7 +434,8 @@ void ItemTask::ScoreCode() {
     trace_.SetAttribute(span, semconv::kOpenInferenceSpanKind, std::string(semconv::kKindEvaluator));
     trace_.SetAttribute(span, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeScorer));
     trace_.SetAttribute(span, semconv::kLlmevalScorerName, scorer->name());
-    Assessment a = scorer->Score(scoring_);
+    Assessment a =
+        ctx_->conversation.turn_scorers.count(scorer->name()) > 0 ? ScoreTurns(*scorer, span) : scorer->Score(scoring_);
     a.name = scorer->name();
     SetAssessmentAttributes(&trace_, span, a);
     assessments_.push_back(ToRow(a));

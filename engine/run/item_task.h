@@ -48,7 +48,11 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
   void NextUserTurn(std::string text);
   void AskSimulator();
   void EndConversation(const std::string& stop_reason);
-  void CloseConversation(const std::string& stop_reason);  // From FinishAnswer: ends the turn span, fills scoring_.
+  void CloseConversation(const std::string& stop_reason);
+  // A `scope: turn` scorer: scored on every assistant turn (a span each under `parent`), combined as the share of
+  // turns passing (pass when all decided turns pass).
+  Assessment ScoreTurns(const Scorer& scorer,
+                        SpanHandle parent);  // From FinishAnswer: ends the turn span, fills scoring_.
   void ScoreCode();
   void NextJudge();
   void AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRequest request);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,7 +75,8 @@ struct ConversationRun {
   ChatProvider* simulator = nullptr;  // Who plays the user (simulate).
   std::string simulator_key;
   std::string simulator_name;
-  std::string simulator_model;  // As sent to the simulator's provider.
+  std::string simulator_model;         // As sent to the simulator's provider.
+  std::set<std::string> turn_scorers;  // Scorers with `scope: turn`: run on every assistant turn.
 };
 
 struct RunContext {

@@ -353,5 +353,52 @@ TEST(CliConversation, TrajectoryAndConversationScorersRunOnConversations) {
   EXPECT_TRUE(sim["s1"]["goal"] == "pass" || sim["s1"]["goal"] == "fail") << sim["s1"]["goal"];
 }
 
+TEST(CliConversation, TurnScopeScoresEveryAssistantTurnAsTheShareOfTurnsPassing) {
+  CliProject project;
+  MakeProject(&project,
+              "  - {name: per_turn, type: contains, value: integration, scope: turn}\n"
+              "  - {name: whole, type: contains, value: integration}\n"
+              "conversation: {mode: as_given}\n",
+              "sim");
+  CommandResult r = project.Run({"run", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  CommandResult exported = project.Run({"runs", "export", "1", "--format", "jsonl"});
+  simdjson::dom::parser parser;
+  simdjson::dom::document_stream docs;
+  ASSERT_EQ(parser.parse_many(exported.out).get(docs), simdjson::SUCCESS);
+  int seen = 0;
+  for (auto doc : docs) {
+    if (std::string_view(doc.value()["item_id"].get_string().value()) != "c1") continue;
+    for (auto a : doc.value()["assessments"].get_array()) {
+      std::string name(a["name"].get_string().value());
+      if (name == "per_turn") {
+        ++seen;
+        EXPECT_EQ(std::string_view(a["outcome"].get_string().value()), "fail");
+        EXPECT_EQ(a["score"].get_double().value(), 0.5);
+        EXPECT_THAT(std::string(a["rationale"].get_string().value()),
+                    HasSubstr("1 of 2 turns pass; first failing turn 1:"));
+      }
+      if (name == "whole") {
+        EXPECT_EQ(std::string_view(a["outcome"].get_string().value()), "pass");
+      }
+    }
+  }
+  EXPECT_EQ(seen, 1);
+  // The turn-level results are stored as spans of the item's trace, one per turn.
+  std::map<std::string, Item> items = Export(project, "1");
+  std::vector<SpanView> spans = Spans(project, "1", items["c1"].trace_id);
+  int turn_scores = 0;
+  for (SpanView& s : spans) {
+    if (s.name.rfind("score per_turn turn ", 0) != 0) continue;
+    ++turn_scores;
+    EXPECT_EQ(s.attributes["gen_ai.evaluation.score.label"], s.name.back() == '1' ? "fail" : "pass") << s.name;
+  }
+  EXPECT_EQ(turn_scores, 2);
+
+  MakeProject(&project, "  - {name: judged, type: relevance_to_query, scope: turn}\nconversation: {mode: as_given}\n",
+              "sim");
+  project.ExpectRefused({"run"}, "scope: turn applies to code scorers");
+}
+
 }  // namespace
 }  // namespace llmeval::testing
