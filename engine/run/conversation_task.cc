@@ -171,7 +171,10 @@ void ItemTask::AskSimulator() {
         }
         text = std::string(TrimWhitespace(text));
         if (goal || (!c.stop_phrase.empty() && AsciiLower(text).find(AsciiLower(c.stop_phrase)) != std::string::npos)) {
-          if (!text.empty()) messages_.push_back(ChatMessage::User(text));
+          if (!text.empty()) {
+            trace_.SetAttribute(turn_span_, semconv::kInputValue, text);
+            messages_.push_back(ChatMessage::User(text));
+          }
           EndConversation(goal ? "goal_reached" : "stop_phrase");
           return;
         }
