@@ -400,5 +400,16 @@ TEST(CliConversation, TurnScopeScoresEveryAssistantTurnAsTheShareOfTurnsPassing)
   project.ExpectRefused({"run"}, "scope: turn applies to code scorers");
 }
 
+TEST(CliConversation, RunsComparePairsConversationsByItemKey) {
+  CliProject project;
+  MakeProject(&project, "conversation: {mode: as_given}\n", "sim");
+  ASSERT_EQ(project.Run({"run", "--quiet"}).exit_code, 0);
+  MakeProject(&project, "conversation: {mode: replay}\n", "sim");
+  ASSERT_EQ(project.Run({"run", "--quiet"}).exit_code, 0);
+  CommandResult r = project.Run({"runs", "compare", "1", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("(2 paired items of 2 / 2)"));
+}
+
 }  // namespace
 }  // namespace llmeval::testing
