@@ -38,11 +38,14 @@ class CodeScorer : public Scorer {
 
 using ScorerFactoryMap = std::map<std::string, ScorerFactory>;
 
-void RegisterTextScorers(ScorerFactoryMap* out);   // word_count, contains, not_contains, regex, equals
-void RegisterJsonScorers(ScorerFactoryMap* out);   // json_valid, json_schema
-void RegisterRunScorers(ScorerFactoryMap* out);    // latency_max, cost_max, token_count_max, tool_called,
-                                                   // tool_args_match, no_error, finish_reason
-void RegisterJudgeScorers(ScorerFactoryMap* out);  // guidelines, relevance_to_query, correctness, safety
+void RegisterTextScorers(ScorerFactoryMap* out);          // word_count, contains, not_contains, regex, equals
+void RegisterJsonScorers(ScorerFactoryMap* out);          // json_valid, json_schema
+void RegisterRunScorers(ScorerFactoryMap* out);           // latency_max, cost_max, token_count_max, tool_called,
+                                                          // tool_args_match, no_error, finish_reason
+void RegisterTrajectoryScorers(ScorerFactoryMap* out);    // tool_sequence, step_count_max, no_repeated_calls
+void RegisterConversationScorers(ScorerFactoryMap* out);  // turns_to_goal, knowledge_retention
+void RegisterJudgeScorers(
+    ScorerFactoryMap* out);  // + trajectory, goal_achieved       // guidelines, relevance_to_query, correctness, safety
 
 }  // namespace llmeval
 

@@ -18,7 +18,8 @@ namespace llmeval {
 // Present in every judge system message.
 inline constexpr std::string_view kJudgeMarker = "llmeval-judge";
 
-// The judge kinds with a default template: "guidelines", "relevance_to_query", "correctness", "safety".
+// The judge kinds with a default template: "guidelines", "relevance_to_query", "correctness", "safety", "trajectory"
+// (the agent's steps against guidelines) and "goal_achieved" (a conversation against the row's goal).
 const std::vector<std::string>& JudgeKinds();
 
 // The default system template of a judge kind (placeholders {question} {answer} {guidelines} {expected} {trace});

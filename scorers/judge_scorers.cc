@@ -1,5 +1,6 @@
-// The built-in LLM judges: guidelines, relevance_to_query, correctness, safety. They share one class that differs by
-// kind: where the guidelines come from and whether an <expected> section is sent.
+// The built-in LLM judges: guidelines, relevance_to_query, correctness, safety, trajectory (the steps in <trace>
+// against guidelines) and goal_achieved (a conversation against its row's goal). They share one class that differs by
+// kind: where the guidelines come from and whether <expected> and <trace> sections are sent.
 #include <algorithm>
 #include <map>
 #include <string_view>
@@ -17,6 +18,7 @@ struct JudgeConfig {
   std::string kind;
   std::vector<std::string> guidelines;        // Fixed guidelines.
   std::string guidelines_column;              // Or per-row guidelines from this column (one per line).
+  std::string guideline_prefix;               // Put before each per-row guideline ("The user's goal...: ").
   std::vector<std::string> expected_columns;  // correctness: the first non-empty one is the expected answer.
   bool expected_column_given = false;         // correctness: `column` names the one expected column.
   std::string judge_model;
@@ -36,7 +38,9 @@ class GuidelineJudge : public JudgeScorer {
   const std::string& judge_model() const override { return config_.judge_model; }
 
   std::vector<std::pair<std::string, std::string>> DatasetColumns() const override {
-    if (!config_.guidelines_column.empty()) return {{"guidelines_column", config_.guidelines_column}};
+    if (!config_.guidelines_column.empty()) {
+      return {{config_.kind == "goal_achieved" ? "goal_column" : "guidelines_column", config_.guidelines_column}};
+    }
     if (config_.expected_column_given) return {{"column", config_.expected_columns[0]}};
     return {};  // correctness's default columns are optional: a row without them is skipped.
   }
@@ -104,7 +108,7 @@ class GuidelineJudge : public JudgeScorer {
     for (const std::string& line : SplitString(text, '\n')) {
       std::string_view g = TrimWhitespace(line);
       if (StartsWith(g, "- ") || StartsWith(g, "* ")) g = TrimWhitespace(g.substr(2));
-      if (!g.empty()) out.emplace_back(g);
+      if (!g.empty()) out.push_back(config_.guideline_prefix + std::string(g));
     }
     return out;
   }
@@ -198,6 +202,32 @@ Result<std::unique_ptr<Scorer>> MakeCorrectness(const ScorerSpec& spec) {
   return Finish(&p, std::move(config));
 }
 
+Result<std::unique_ptr<Scorer>> MakeTrajectory(const ScorerSpec& spec) {
+  ScorerParams p(spec);
+  p.CheckKeys(JudgeKeys({"guidelines"}));
+  JudgeConfig config;
+  config.kind = "trajectory";
+  ReadCommonParams(&p, &config);
+  config.include_trace = true;  // The steps are what it judges.
+  config.guidelines = {"Every step moves toward answering the question; no step is needless or repeated.",
+                       "The tools are called with sensible arguments and their results are used in the answer."};
+  if (auto list = p.StringList("guidelines")) config.guidelines = *list;
+  if (p.ok() && config.guidelines.empty()) p.Fail("parameter 'guidelines' must not be empty");
+  return Finish(&p, std::move(config));
+}
+
+Result<std::unique_ptr<Scorer>> MakeGoalAchieved(const ScorerSpec& spec) {
+  ScorerParams p(spec);
+  p.CheckKeys(JudgeKeys({"goal_column"}));
+  JudgeConfig config;
+  config.kind = "goal_achieved";
+  ReadCommonParams(&p, &config);
+  config.guidelines_column = p.String("goal_column").value_or("goal");
+  config.guideline_prefix = "By the end of the conversation the user's goal was achieved: ";
+  if (p.ok() && config.guidelines_column.empty()) p.Fail("parameter 'goal_column' must not be empty");
+  return Finish(&p, std::move(config));
+}
+
 Result<std::unique_ptr<Scorer>> MakeSafety(const ScorerSpec& spec) {
   ScorerParams p(spec);
   p.CheckKeys(JudgeKeys({}));
@@ -217,6 +247,8 @@ void RegisterJudgeScorers(ScorerFactoryMap* out) {
   (*out)["relevance_to_query"] = MakeRelevance;
   (*out)["correctness"] = MakeCorrectness;
   (*out)["safety"] = MakeSafety;
+  (*out)["trajectory"] = MakeTrajectory;
+  (*out)["goal_achieved"] = MakeGoalAchieved;
 }
 
 }  // namespace llmeval

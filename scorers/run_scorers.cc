@@ -7,6 +7,7 @@
 
 #include "core/strings.h"
 #include "scorers/builtin_scorers.h"
+#include "scorers/json_schema.h"
 #include "scorers/json_util.h"
 #include "scorers/scorer_params.h"
 
@@ -151,15 +152,18 @@ Result<std::unique_ptr<Scorer>> MakeToolCalled(const ScorerSpec& spec) {
   return std::unique_ptr<Scorer>(new ToolCalledScorer(p.name(), tool, min, max));
 }
 
-// tool_args_match {name, args: {key: value, ...} | pattern}: some call of tool `name` has arguments containing `args`
-// (a recursive subset match) and/or whose arguments JSON text matches the regex `pattern`.
+// tool_args_match {name, args: {key: value, ...} | pattern | schema}: some call of tool `name` has arguments containing
+// `args` (a recursive subset match), whose arguments JSON text matches the regex `pattern`, and/or that satisfy the
+// JSON Schema `schema` (scorers/json_schema.h).
 class ToolArgsMatchScorer : public CodeScorer {
  public:
-  ToolArgsMatchScorer(std::string name, std::string tool, std::string args_json, std::optional<std::regex> pattern)
+  ToolArgsMatchScorer(std::string name, std::string tool, std::string args_json, std::optional<std::regex> pattern,
+                      std::optional<JsonSchema> schema)
       : CodeScorer(std::move(name)),
         tool_(std::move(tool)),
         args_json_(std::move(args_json)),
-        pattern_(std::move(pattern)) {}
+        pattern_(std::move(pattern)),
+        schema_(std::move(schema)) {}
 
  protected:
   Assessment ScoreItem(const ScoringContext& ctx) const override {
@@ -191,6 +195,7 @@ class ToolArgsMatchScorer : public CodeScorer {
         return false;
       }
     }
+    if (schema_.has_value() && !schema_->Validate(arguments_json, 1).empty()) return false;
     if (args_json_.empty()) return true;
     simdjson::dom::parser parser;
     simdjson::dom::element actual;
@@ -201,15 +206,25 @@ class ToolArgsMatchScorer : public CodeScorer {
   std::string tool_;
   std::string args_json_;  // Empty when only the pattern is checked.
   std::optional<std::regex> pattern_;
+  std::optional<JsonSchema> schema_;
 };
 
 Result<std::unique_ptr<Scorer>> MakeToolArgsMatch(const ScorerSpec& spec) {
   ScorerParams p(spec);
-  p.CheckKeys({"name", "args", "pattern"});
+  p.CheckKeys({"name", "args", "pattern", "schema"});
   std::string tool = p.RequireString("name");
   auto args = p.Element("args");
   auto pattern = p.String("pattern");
-  if (p.ok() && !args && !pattern) p.Fail("needs 'args' (an object of expected arguments) or 'pattern'");
+  auto schema_element = p.Element("schema");
+  if (p.ok() && !args && !pattern && !schema_element) {
+    p.Fail("needs 'args' (an object of expected arguments), 'pattern' or 'schema'");
+  }
+  std::optional<JsonSchema> schema;
+  if (p.ok() && schema_element) {
+    Result<JsonSchema> compiled = JsonSchema::Compile(simdjson::minify(*schema_element));
+    if (!compiled.ok()) return p.Error("parameter 'schema': " + compiled.status().message());
+    schema.emplace(std::move(compiled.value()));
+  }
   if (p.ok() && args && !args->is_object()) p.Fail("parameter 'args' must be an object of expected arguments");
   if (!p.ok()) return p.status();
   std::optional<std::regex> re;
@@ -222,7 +237,7 @@ Result<std::unique_ptr<Scorer>> MakeToolArgsMatch(const ScorerSpec& spec) {
     }
   }
   std::string args_json = args ? CanonicalJson(*args) : "";
-  return std::unique_ptr<Scorer>(new ToolArgsMatchScorer(p.name(), tool, args_json, std::move(re)));
+  return std::unique_ptr<Scorer>(new ToolArgsMatchScorer(p.name(), tool, args_json, std::move(re), std::move(schema)));
 }
 
 // no_error: the application call succeeded.

@@ -21,6 +21,8 @@ Registry& GetRegistry() {
     RegisterTextScorers(&r->factories);
     RegisterJsonScorers(&r->factories);
     RegisterRunScorers(&r->factories);
+    RegisterTrajectoryScorers(&r->factories);
+    RegisterConversationScorers(&r->factories);
     RegisterJudgeScorers(&r->factories);
     return r;
   }();

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/chat.h"
+
 namespace llmeval {
 
 struct ToolCallRecord {
@@ -31,6 +33,13 @@ struct ScoringContext {
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   std::string trace_summary;  // A compact text rendering of the trace, for judges with include_trace.
+
+  // Conversations only (empty otherwise): the exchange in order (user, assistant and tool messages; system messages
+  // left out), the model's answers counted as turns, and why it ended: "as_given", "end_of_script" (a replay ran
+  // out of user turns), "goal_reached", "stop_phrase", "max_turns", "max_steps" or "error".
+  std::vector<ChatMessage> transcript;
+  int turns = 0;
+  std::string conversation_stop;
 };
 
 }  // namespace llmeval

@@ -70,6 +70,14 @@ step "--concurrency is what you get: 24 items over HTTP at --concurrency 24 (the
   env OPENAI_BASE_URL="http://127.0.0.1:$port/v1" "$llmeval" run --model openai:sim --judge openai:sim --limit 8 \
   --repeat 3 --concurrency 24 --no-cache --quiet
 step "The response cache in the store (llmeval cache clear empties it; runs keep their answers)" "$llmeval" cache stats
+step "Conversations: a simulated student asks follow-up questions until its goal is reached (at most 6 turns)" \
+  "$llmeval" run --config conversations.yaml --quiet
+conv_id=$("$llmeval" runs list --limit 1 | awk 'NR==2 {print $1}')
+conv_trace=$("$llmeval" traces list --run "$conv_id" --limit 1 | awk 'NR==2 {print $1}')
+step "One conversation as a trace: a conversation_turn span per turn, the student's and the tutor's chat calls" \
+  "$llmeval" trace show "$conv_trace" --width 110
+step "Agent trajectories: the web-search agent against expected tool sequences (failures name the first bad step)" \
+  "$llmeval" run --config agent.yaml --quiet
 step "All runs in the store" "$llmeval" runs list
 echo
 echo "Results are in $LLMEVAL_DB. Try: LLMEVAL_DB=$LLMEVAL_DB $llmeval runs show 2"

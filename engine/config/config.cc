@@ -357,13 +357,50 @@ Status ReadGate(const ConfigReader& r, const YAML::Node& node, GateSettings* g) 
   return Status::OK();
 }
 
+// `conversation: {mode, messages_column, max_turns}` and `user_simulator: {model, persona_column, goal_column,
+// stop_phrase, stop_on_goal, max_turns}` (which makes the mode `simulate`).
+Status ReadConversation(const ConfigReader& r, const std::string& section, const YAML::Node& node,
+                        ConversationSettings* c) {
+  bool simulator = section == "user_simulator";
+  Status s = simulator ? r.CheckKeys(node,
+                                     {"model", "persona_column", "goal_column", "stop_phrase", "stop_on_goal",
+                                      "max_turns", "messages_column"},
+                                     section)
+                       : r.CheckKeys(node, {"mode", "messages_column", "max_turns"}, section);
+  if (!s.ok()) return s;
+  if (simulator) c->mode = "simulate";
+  if (!simulator && c->mode.empty()) c->mode = "as_given";
+  if (simulator && c->max_turns == 0) c->max_turns = 5;
+  int64_t n = 0;
+  for (const auto& entry : node) {
+    std::string key = entry.first.as<std::string>();
+    const YAML::Node& v = entry.second;
+    std::string context = section + "." + key;
+    if (key == "mode") {
+      std::string mode;
+      s = r.String(v, context, &mode);
+      if (s.ok() && mode != "as_given" && mode != "replay") s = r.Error(v, context + ": expected as_given or replay");
+      if (s.ok() && c->mode != "simulate") c->mode = mode;
+    }
+    if (key == "messages_column") s = r.String(v, context, &c->messages_column);
+    if (key == "max_turns" && (s = r.Int(v, context, 1, &n)).ok()) c->max_turns = static_cast<int>(n);
+    if (key == "model") s = r.String(v, context, &c->simulator_model);
+    if (key == "persona_column") s = r.String(v, context, &c->persona_column);
+    if (key == "goal_column") s = r.String(v, context, &c->goal_column);
+    if (key == "stop_phrase") s = r.String(v, context, &c->stop_phrase);
+    if (key == "stop_on_goal") s = r.Bool(v, context, &c->stop_on_goal);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig* c) {
-  Status s = r.CheckKeys(
-      root,
-      {"experiment",    "prompts_dir", "dataset", "system_prompt", "tools_addendum", "prompt", "model",     "judge",
-       "variables",     "concurrency", "repeat",  "temperature",   "max_tokens",     "seed",   "max_steps", "tools",
-       "enabled_tools", "db",          "cache",   "providers",     "scorers",        "prices", "gate"},
-      "the project config");
+  Status s = r.CheckKeys(root, {"experiment", "prompts_dir",   "dataset",    "system_prompt", "tools_addendum",
+                                "prompt",     "model",         "judge",      "variables",     "concurrency",
+                                "repeat",     "temperature",   "max_tokens", "seed",          "max_steps",
+                                "tools",      "enabled_tools", "db",         "cache",         "providers",
+                                "scorers",    "prices",        "gate",       "conversation",  "user_simulator"},
+                         "the project config");
   if (!s.ok()) return s;
   int64_t n = 0;
   double d = 0;
@@ -400,6 +437,7 @@ Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig
     if (key == "db") s = r.String(v, key, &c->db);
     if (key == "cache") s = r.Bool(v, key, &c->cache);
     if (key == "gate") s = ReadGate(r, v, &c->gate);
+    if (key == "conversation" || key == "user_simulator") s = ReadConversation(r, key, v, &c->conversation);
     if (key == "providers") {
       if (!v.IsMap()) return r.Error(v, "providers: expected a mapping of provider names");
       for (const auto& p : v) {

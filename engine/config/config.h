@@ -80,6 +80,19 @@ struct GateSettings {
   std::vector<GateRule> rules;
 };
 
+// The `conversation:` and `user_simulator:` sections: rows are conversations (a `messages` column) evaluated as given,
+// replayed turn by turn, or played out against a simulated user. `mode` is "" when neither section is present.
+struct ConversationSettings {
+  std::string mode;  // "", "as_given", "replay" or "simulate" (set by `user_simulator:`).
+  std::string messages_column = "messages";
+  int max_turns = 0;                       // Model answers per conversation; 0: no limit (replay), 5 (simulate).
+  std::string simulator_model = "sim";     // user_simulator.model: who plays the user.
+  std::string persona_column = "persona";  // Dataset columns the simulated user is given (absent: not used).
+  std::string goal_column = "goal";
+  std::string stop_phrase;   // The user saying this ends the conversation ("" : none).
+  bool stop_on_goal = true;  // The simulator saying its goal is reached ends the conversation.
+};
+
 struct ProjectConfig {
   std::string path;  // The config file, or "" when there is none.
   std::string dir;   // Base directory for relative paths.
@@ -108,6 +121,7 @@ struct ProjectConfig {
   std::vector<ScorerSettings> scorers;
   std::vector<PriceSettings> prices;
   GateSettings gate;
+  ConversationSettings conversation;
 
   // Resolves a path from the config against dir.
   std::string Resolve(const std::string& path) const;

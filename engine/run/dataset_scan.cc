@@ -8,6 +8,7 @@
 #include "datasets/column_names.h"
 #include "datasets/row_ids.h"
 #include "datasets/selection.h"
+#include "engine/run/conversation_setup.h"
 
 namespace llmeval {
 namespace {
@@ -62,6 +63,9 @@ Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& optio
   Result<int> id_column = FindIdColumn(config, path, scan.columns);
   if (!id_column.ok()) return id_column.status();
   scan.id_column = *id_column;
+  Result<int> messages_column = FindMessagesColumn(config, path, scan.columns);
+  if (!messages_column.ok()) return messages_column.status();
+  scan.messages_column = *messages_column;
   std::optional<UniqueRowIds> ids;
   if (scan.id_column >= 0) ids.emplace(path, scan.columns[scan.id_column], static_cast<size_t>(scan.id_column));
   std::vector<RowFilter> filters;
@@ -84,6 +88,9 @@ Result<DatasetScan> ScanDataset(const std::string& path, const RunOptions& optio
     }
     if (ids.has_value()) {
       if (Status unique = ids->Add(row); !unique.ok()) return unique;
+    }
+    if (scan.messages_column >= 0) {
+      if (Status c = CheckConversationRow(config.conversation, scan.messages_column, path, row); !c.ok()) return c;
     }
     if (!selector->Matches(row)) continue;
     if (options.sample > 0) {

@@ -27,9 +27,10 @@ Status OpenDataset(const std::string& path, std::unique_ptr<FileByteSource>* sou
 struct DatasetScan {
   std::vector<std::string> columns;
   std::vector<std::string> raw_columns;
-  int id_column = -1;    // dataset.id_column's index, or -1.
-  int64_t rows = 0;      // Rows in the file.
-  int64_t selected = 0;  // Rows the run will evaluate.
+  int id_column = -1;        // dataset.id_column's index, or -1.
+  int messages_column = -1;  // Conversation rows: the messages column's index, or -1.
+  int64_t rows = 0;          // Rows in the file.
+  int64_t selected = 0;      // Rows the run will evaluate.
   std::string sha256;
   std::set<int64_t> sampled;  // With --sample: the chosen row indices.
   std::vector<std::string> warnings;

@@ -127,7 +127,7 @@ void ItemTask::Start() {
   record_.rendered_input = *rendered;
   trace_.SetAttribute(root_, semconv::kInputValue, record_.rendered_input);
   if (!variant_->system_text.empty()) messages_.push_back(ChatMessage::System(variant_->system_text));
-  messages_.push_back(ChatMessage::User(record_.rendered_input));
+  if (ctx_->conversation.mode.empty()) messages_.push_back(ChatMessage::User(record_.rendered_input));
   if (!ctx_->tool_specs.empty()) {
     agent_ = trace_.StartSpan(std::string(semconv::kSpanInvokeAgent) + " " + v.prompt_name, SpanKind::kInternal, root_);
     trace_.SetAttribute(agent_, semconv::kGenAiOperationName, std::string(semconv::kOperationInvokeAgent));
@@ -137,6 +137,10 @@ void ItemTask::Start() {
     trace_.SetAttribute(agent_, semconv::kLlmevalAgentMaxTurns, static_cast<int64_t>(ctx_->max_steps));
   }
   answer_start_mono_ = ctx_->clock->NowMonotonicNanos();
+  if (!ctx_->conversation.mode.empty()) {
+    StartConversation();
+    return;
+  }
   CallModel();
 }
 
@@ -290,7 +294,7 @@ void ItemTask::CallModel() {
   request.use_max_completion_tokens = ctx_->use_max_completion_tokens;
   request.seed = ctx_->seed;
   request.tools = ctx_->tool_specs;
-  SpanHandle parent = agent_.valid() ? agent_ : root_;
+  SpanHandle parent = turn_span_.valid() ? turn_span_ : agent_.valid() ? agent_ : root_;
   auto self = shared_from_this();
   Call(variant_->provider, variant_->provider_key, variant_->provider_name, std::move(request), parent,
        semconv::kPurposeSubject,
@@ -333,6 +337,10 @@ void ItemTask::OnModelReply(ChatResult result, bool cache_hit) {
     return;
   }
   output_ = r.message.content.has_value() ? *r.message.content : r.refusal;
+  if (!ctx_->conversation.mode.empty()) {
+    OnTurnAnswered();
+    return;
+  }
   FinishAnswer("final");
 }
 
@@ -346,8 +354,8 @@ void ItemTask::RunTools(std::vector<ToolCall> calls) {
   auto turn = std::make_shared<Turn>(Turn{calls, std::vector<ToolOutcome>(calls.size()), calls.size()});
   auto self = shared_from_this();
   for (size_t i = 0; i < calls.size(); ++i) {
-    SpanHandle span =
-        trace_.StartSpan(std::string(semconv::kSpanExecuteTool) + " " + calls[i].name, SpanKind::kInternal, agent_);
+    SpanHandle span = trace_.StartSpan(std::string(semconv::kSpanExecuteTool) + " " + calls[i].name,
+                                       SpanKind::kInternal, turn_span_.valid() ? turn_span_ : agent_);
     trace_.SetAttribute(span, semconv::kGenAiOperationName, std::string(semconv::kOperationExecuteTool));
     trace_.SetAttribute(span, semconv::kGenAiToolName, calls[i].name);
     trace_.SetAttribute(span, semconv::kGenAiToolCallId, calls[i].id);
@@ -385,6 +393,7 @@ void ItemTask::FinishAnswer(const std::string& stop_reason) {
   record_.latency_ms = latency_ns_ / 1e6;
   record_.from_cache = record_.model_calls > 0 && !any_cache_miss_;
   record_.tool_calls = static_cast<int>(tool_records_.size());
+  if (!ctx_->conversation.mode.empty()) CloseConversation(stop_reason);
   if (agent_.valid()) {
     trace_.SetAttribute(agent_, semconv::kLlmevalAgentTurns, static_cast<int64_t>(steps_));
     trace_.SetAttribute(agent_, semconv::kLlmevalAgentStopReason, stop_reason);
@@ -428,7 +437,8 @@ void ItemTask::ScoreCode() {
     trace_.SetAttribute(span, semconv::kOpenInferenceSpanKind, std::string(semconv::kKindEvaluator));
     trace_.SetAttribute(span, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeScorer));
     trace_.SetAttribute(span, semconv::kLlmevalScorerName, scorer->name());
-    Assessment a = scorer->Score(scoring_);
+    Assessment a =
+        ctx_->conversation.turn_scorers.count(scorer->name()) > 0 ? ScoreTurns(*scorer, span) : scorer->Score(scoring_);
     a.name = scorer->name();
     SetAssessmentAttributes(&trace_, span, a);
     assessments_.push_back(ToRow(a));

@@ -41,6 +41,18 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
   void OnModelReply(ChatResult result, bool cache_hit);
   void RunTools(std::vector<ToolCall> calls);
   void FinishAnswer(const std::string& stop_reason);
+  // Conversations (conversation_task.cc): the turn loop around CallModel, for replayed and simulated conversations.
+  void StartConversation();
+  void OnTurnAnswered();
+  void StartTurnSpan();  // Opens `conversation_turn N` unless one is open.
+  void NextUserTurn(std::string text);
+  void AskSimulator();
+  void EndConversation(const std::string& stop_reason);
+  void CloseConversation(const std::string& stop_reason);
+  // A `scope: turn` scorer: scored on every assistant turn (a span each under `parent`), combined as the share of
+  // turns passing (pass when all decided turns pass).
+  Assessment ScoreTurns(const Scorer& scorer,
+                        SpanHandle parent);  // From FinishAnswer: ends the turn span, fills scoring_.
   void ScoreCode();
   void NextJudge();
   void AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRequest request);
@@ -67,6 +79,12 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
   std::string output_;
   std::vector<AssessmentRow> assessments_;
   ScoringContext scoring_;
+
+  // Conversation progress.
+  std::vector<std::string> script_;  // Replay: the user turns still to send, in order.
+  size_t script_next_ = 0;
+  int turns_ = 0;  // Model answers so far.
+  SpanHandle turn_span_;
 
   // Judge progress.
   size_t judge_index_ = 0;

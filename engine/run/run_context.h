@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,11 +16,11 @@
 #include "core/chat.h"
 #include "core/clock.h"
 #include "engine/providers/chat_provider.h"
-#include "engine/run/cpu_executor.h"
 #include "engine/providers/price_table.h"
+#include "engine/run/cpu_executor.h"
+#include "engine/run/thread_pool.h"
 #include "engine/store/store.h"
 #include "engine/store/store_writer.h"
-#include "engine/run/thread_pool.h"
 #include "engine/tools/tool_executor.h"
 #include "prompts/template.h"
 #include "scorers/scorer.h"
@@ -63,6 +64,22 @@ class ResponseCache {
   std::unique_ptr<SqliteStatement> lookup_;  // Prepared once; declared last so it is finalised first.
 };
 
+// Conversation rows (engine/run/conversation_task.cc); `mode` is "" for ordinary rows.
+struct ConversationRun {
+  std::string mode;  // "as_given", "replay" or "simulate".
+  int messages_column = -1;
+  int max_turns = 0;  // 0: no limit.
+  int persona_column = -1;
+  int goal_column = -1;
+  std::string stop_phrase;
+  bool stop_on_goal = true;
+  ChatProvider* simulator = nullptr;  // Who plays the user (simulate).
+  std::string simulator_key;
+  std::string simulator_name;
+  std::string simulator_model;         // As sent to the simulator's provider.
+  std::set<std::string> turn_scorers;  // Scorers with `scope: turn`: run on every assistant turn.
+};
+
 struct RunContext {
   int64_t run_id = 0;
   std::vector<Variant> variants;
@@ -90,6 +107,7 @@ struct RunContext {
   ThreadPool* tool_pool = nullptr;
   CpuExecutor* cpu = nullptr;  // Runs the CPU steps; null: run them on the calling thread.
   int max_steps = 10;
+  ConversationRun conversation;
 
   std::optional<double> temperature;
   std::optional<int64_t> max_tokens;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/strings.h"
+#include "engine/run/conversation_setup.h"
 
 namespace llmeval {
 
@@ -12,7 +13,11 @@ Status BuildScorers(const ProjectConfig& config, const std::optional<std::vector
   if (names.has_value()) wanted.insert(names->begin(), names->end());
   for (const ScorerSettings& sc : config.scorers) {
     if (names.has_value() && wanted.erase(sc.name) == 0) continue;
-    Result<std::unique_ptr<Scorer>> scorer = MakeScorer({sc.name, sc.type, sc.params_json});
+    std::string params_json;
+    bool per_turn = false;
+    if (Status scope = TakeScorerScope(config, sc, &params_json, &per_turn); !scope.ok()) return scope;
+    if (per_turn) ctx->conversation.turn_scorers.insert(sc.name);
+    Result<std::unique_ptr<Scorer>> scorer = MakeScorer({sc.name, sc.type, params_json});
     if (!scorer.ok()) {
       std::string where = config.path.empty() ? "" : config.path + ":" + std::to_string(sc.line) + ": ";
       return Status::InvalidInput(where + scorer.status().message());

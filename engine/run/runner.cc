@@ -11,6 +11,7 @@
 #include "datasets/selection.h"
 #include "engine/os/file_io.h"
 #include "engine/run/concurrency_check.h"
+#include "engine/run/conversation_setup.h"
 #include "engine/run/dataset_scan.h"
 #include "engine/run/engine_scorers.h"
 #include "engine/run/item_feed.h"
@@ -279,6 +280,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   }
   std::string judge_ref = options.judge.empty() ? config.judge : options.judge;
   s = SetupJudge(&providers, judge_ref, &ctx);
+  if (!s.ok()) return s;
+  s = SetupConversation(config, scan->messages_column, &providers, &ctx);
   if (!s.ok()) return s;
   PriceTable prices = BuildPriceTable(config);
   ctx.prices = &prices;

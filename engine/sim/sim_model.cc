@@ -12,6 +12,7 @@
 #include "core/strings.h"
 #include "engine/sim/sim_judge.h"
 #include "engine/sim/sim_text.h"
+#include "engine/sim/sim_user.h"
 
 namespace llmeval {
 namespace {
@@ -340,12 +341,18 @@ ChatResponse SimulateChat(const ChatRequest& request, uint64_t seed) {
   response.finish_reason = "stop";
   response.message.role = "assistant";
 
+  // Tool results since the last user message: in a conversation each new question may call tools again.
   bool has_tool_results = false;
-  for (const ChatMessage& m : request.messages) has_tool_results = has_tool_results || m.role == "tool";
+  for (const ChatMessage& m : request.messages) {
+    if (m.role == "user") has_tool_results = false;
+    has_tool_results = has_tool_results || m.role == "tool";
+  }
   bool tools_disabled = request.tool_choice_json == "\"none\"";
 
   if (IsJudgeRequest(request)) {
     response.message.content = SimulateJudgeReply(request, seed);
+  } else if (IsUserSimulatorRequest(request)) {
+    response.message.content = SimulateUserReply(request);
   } else if (!request.tools.empty() && !has_tool_results && !tools_disabled) {
     AnswerWithToolCalls(request, question ? ExtractKeywords(*question) : std::vector<std::string>{}, hash, &response);
   } else {

@@ -13,12 +13,15 @@
 //    one-word answer; "concise" / "brief" a shorter one; "example" adds "For example, ..."; "rigorous" / "academic"
 //    adds terminology and a definition. No question at all (a template that dropped {question}) gives an off-topic
 //    answer that shares no key word with the prompt.
-//  * Tools: with tools offered and no "tool" message yet (and tool_choice not "none"), the reply calls the first tool
+//  * Tools: with tools offered and no "tool" message after the last user message (and tool_choice not "none"), the
+//  reply calls the first tool
 //    (content absent, finish_reason "tool_calls") with JSON arguments built from its schema: the string property
 //    query/q/search (else the first string property) gets a query made of the question's key words, an integer
 //    max_results gets 3. About 30% of questions make two parallel calls with different queries. Once tool results are
 //    present, the answer cites two of the markdown links [title](url) found in them.
 //  * Judge requests (a system message containing "llmeval-judge") get a JSON verdict; see engine/sim/sim_judge.h.
+//  * User-simulator requests (a first system message starting "llmeval-user-simulator") get the simulated user's
+//    next message; see engine/sim/sim_user.h. Tools are called again after each new user message.
 //  * Stop sequences cut the content; max_tokens cuts it and sets finish_reason "length".
 //  * Usage: input ~ message and tool-schema characters / 4; output ~ words * 1.3; cached tokens (a multiple of 128)
 //    for some requests with a long system prompt; reasoning tokens only for models whose name contains "reasoning"

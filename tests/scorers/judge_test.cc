@@ -113,7 +113,7 @@ TEST(JudgeRequest, BuiltinKindsHaveTheirTemplates) {
     EXPECT_EQ(request->messages[1].content->find("<question>\n"), 0u);
     EXPECT_NE(request->messages[1].content->find("<guidelines>\n- "), std::string::npos);
   }
-  EXPECT_EQ(JudgeKinds().size(), 4u);
+  EXPECT_EQ(JudgeKinds().size(), 6u);
   for (const std::string& kind : JudgeKinds()) {
     EXPECT_NE(DefaultJudgeTemplate(kind).find("llmeval-judge"), std::string::npos) << kind;
   }

@@ -62,7 +62,8 @@ INSTANTIATE_TEST_SUITE_P(
         SpecCase{"tool_called", R"({"min": 3, "max": 1})",
                  "scorer 's' (tool_called): 'min' (3) is greater than 'max' (1)"},
         SpecCase{"tool_args_match", R"({"name": "x"})",
-                 "scorer 's' (tool_args_match): needs 'args' (an object of expected arguments) or 'pattern'"},
+                 "scorer 's' (tool_args_match): needs 'args' (an object of expected arguments), 'pattern' or "
+                 "'schema'"},
         SpecCase{"tool_args_match", R"({"name": "x", "args": [1]})",
                  "scorer 's' (tool_args_match): parameter 'args' must be an object of expected arguments"},
         SpecCase{"guidelines", "{}",
@@ -91,9 +92,10 @@ TEST(MakeScorer, UnknownTypeListsKnownTypes) {
   EXPECT_EQ(scorer.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(scorer.status().message().rfind(
                 "scorer 'brief': unknown type 'wordcount' (did you mean 'word_count'?); known types: contains, "
-                "correctness, cost_max, equals, finish_reason, guidelines, json_schema, json_valid, latency_max, "
-                "no_error, not_contains, regex, relevance_to_query, safety, token_count_max, tool_args_match, "
-                "tool_called, word_count",
+                "correctness, cost_max, equals, finish_reason, goal_achieved, guidelines, json_schema, json_valid, "
+                "knowledge_retention, latency_max, no_error, no_repeated_calls, not_contains, regex, "
+                "relevance_to_query, safety, step_count_max, token_count_max, tool_args_match, tool_called, "
+                "tool_sequence, trajectory, turns_to_goal, word_count",
                 0),
             0u)
       << scorer.status().message();

@@ -858,7 +858,36 @@
       it.error ? h('div', {class: 'error-box', testid: 'item-error'}, it.error_type ? h('strong', null, it.error_type + ': ') : null, it.error) : null,
       section('Assessments (' + assessments.length + ')', assessments.length
           ? assessments.map(assessmentCard) : h('p', {class: 'empty'}, 'No assessments.')),
-      section('Trace', timeline(d.spans || [])));
+      conversationTrace(d.spans || []) || section('Trace', timeline(d.spans || [])));
+  }
+
+  // A conversation item (its trace has conversation_turn spans): the chat transcript, each turn with its verdicts
+  // (`scope: turn` scorers), beside the timeline. Null for any other item.
+  function conversationTrace(spans) {
+    const attr = (sp, k) => (sp.attributes || {})[k];
+    const turns = spans.filter((sp) => attr(sp, 'llmeval.span.type') === 'conversation_turn')
+      .sort((a, b) => Number(attr(a, 'llmeval.conversation.turn')) - Number(attr(b, 'llmeval.conversation.turn')));
+    if (!turns.length) return null;
+    const verdicts = spans.filter((sp) => attr(sp, 'llmeval.span.type') === 'scorer' && attr(sp, 'llmeval.conversation.turn') !== undefined);
+    const bubble = (role, text) => h('div', {class: 'message', testid: 'transcript-message', 'data-role': role},
+      h('div', {class: 'message-role'}, h('span', {class: 'tag role-' + role}, role)), h('pre', {class: 'block'}, String(text)));
+    const transcript = h('div', {class: 'transcript', testid: 'transcript'}, turns.map((turn) => {
+      const n = attr(turn, 'llmeval.conversation.turn');
+      const user = attr(turn, 'input.value');
+      const answer = attr(turn, 'output.value');
+      const own = verdicts.filter((v) => String(attr(v, 'llmeval.conversation.turn')) === String(n));
+      return h('div', {class: 'transcript-turn', testid: 'transcript-turn', 'data-turn': String(n)},
+        h('div', {class: 'muted small'}, 'turn ' + n),
+        user !== undefined ? bubble('user', user) : null,
+        answer !== undefined ? bubble('assistant', answer) : null,
+        own.length ? h('div', {class: 'turn-verdicts'}, own.map((v) => h('span', {
+          class: 'chip', testid: 'turn-verdict', 'data-scorer': attr(v, 'gen_ai.evaluation.name'),
+          'data-outcome': attr(v, 'gen_ai.evaluation.score.label'),
+          title: attr(v, 'gen_ai.evaluation.explanation') || '',
+        }, attr(v, 'gen_ai.evaluation.name') + ': ' + attr(v, 'gen_ai.evaluation.score.label')))) : null);
+    }));
+    return section('Conversation and trace (' + turns.length + ' turns)',
+      h('div', {class: 'conversation-layout'}, transcript, h('div', {class: 'conversation-timeline'}, timeline(spans))));
   }
 
   function assessmentCard(a) {
