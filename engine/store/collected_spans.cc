@@ -21,7 +21,7 @@ Status CollectedSpanWriter::Write(const std::vector<CollectedSpanRow>& spans, in
   SqliteDb* db = store_->db();
   if (insert_span_ == nullptr) {
     auto span_q = db->Prepare(
-        "INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, run_id, name, kind, start_unix_ns, "
+        "INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, run_id, name, kind, start_unix_ns, "
         "end_unix_ns, status, status_message, attributes_json, events_json, service_name, scope_name, scope_version, "
         "resource_id, received_unix_ns) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!span_q.ok()) return span_q.status();

@@ -34,8 +34,9 @@ class CollectedSpanWriter {
  public:
   // `store` must outlive the writer and be used by no other thread meanwhile.
   explicit CollectedSpanWriter(Store* store) : store_(store) {}
-  // Writes `spans` in one transaction (a span already stored under the same trace and span id is replaced, so an
-  // exporter's retry of a request that was in fact stored does not duplicate it). `received_unix_ns` stamps them.
+  // Writes `spans` in one transaction. A span already stored under the same trace and span id is kept as it is (an
+  // exporter's retry of a request that was in fact stored does not duplicate it, and a run's own spans exported back
+  // into the store they came from stay the run's). `received_unix_ns` stamps them.
   // On failure nothing of the call is stored and the Status names the store (a full disk, a lock held too long).
   Status Write(const std::vector<CollectedSpanRow>& spans, int64_t received_unix_ns);
 
