@@ -9,6 +9,7 @@
 
 #include "cli/flags.h"
 #include "core/status.h"
+#include "engine/config/config.h"
 #include "engine/otlp/otlp_exporter.h"
 #include "engine/store/collected_spans.h"
 
@@ -28,6 +29,15 @@ Result<CollectedTraceQuery> ParseCollectedQuery(const std::string& query, int64_
 int ListCollectedTraces(Store* store, const CollectedTraceQuery& query);
 int ExportCollectedTraces(Store* store, const CollectedTraceQuery& query, const OtlpEndpoint* endpoint,
                           const std::string& path, size_t max_attribute_bytes);
+
+// cli/cmd_evaluate_traces.cc: `evaluate --traces QUERY [--sample N]` turns the matching collected traces into a stored
+// source run (engine/run/trace_import.h) and prints what it took and skipped; run_id 0 when --traces is not given.
+struct TracesSource {
+  int64_t run_id = 0;
+};
+Result<TracesSource> ImportTracesForEvaluate(const Flags& flags, const ProjectConfig& config);
+// Deletes the source run again when the evaluation was refused, so a refused command leaves nothing behind.
+void DropTracesSource(const Flags& flags, const ProjectConfig& config, const TracesSource& source);
 
 }  // namespace llmeval
 
