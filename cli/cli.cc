@@ -36,6 +36,7 @@ const std::vector<Command>& CommandTable() {
       {"gate", "CI quality gate: check a run against rules and a baseline; exit 1 when a rule fails", &CmdGate},
       {"baseline", "export a run as a portable baseline file for gate --baseline", &CmdBaseline},
       {"feedback", "record human feedback on items; list it (agreement shows in runs show)", &CmdFeedback},
+      {"collect", "receive OpenTelemetry traces over OTLP/HTTP into the store (POST /v1/traces)", &CmdCollect},
       {"cache", "show or clear the response cache (all of it, or what is older than a duration)", &CmdCache},
   };
   return kCommands;

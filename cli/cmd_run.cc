@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/summary_printer.h"
+#include "cli/trace_query.h"
 #include "core/clock.h"
 #include "core/strings.h"
 #include "engine/config/config.h"
@@ -230,7 +231,9 @@ int CmdRun(const Args& args) { return RunOrGenerate(args, false); }
 int CmdEvaluate(const Args& args) {
   std::vector<FlagSpec> specs = ProjectFlags();
   std::vector<FlagSpec> own = {
-      {"run", true, "the stored run whose answers to score (required unless --resume)", ""},
+      {"run", true, "the stored run whose answers to score (required unless --resume or --traces)", ""},
+      {"traces", true, "score collected traces: 'service=shop since=24h status=error KEY=VALUE limit=N' or 'all'", ""},
+      {"sample", true, "with --traces: at most N traces, a stable sample", ""},
       {"resume", true, "finish an interrupted evaluate run: only its unscored items are scored", ""},
       {"scorers", true, "run only these scorers of the config, comma-separated", ""},
       {"judge", true, "judge model for LLM-as-judge scorers (default: the config's)", ""},
@@ -256,8 +259,11 @@ int CmdEvaluate(const Args& args) {
   for (const Status& s : {source.status(), resume.status(), concurrency.status()}) {
     if (!s.ok()) return Fail("evaluate", s);
   }
-  if (*source == 0 && *resume == 0) {
-    return Fail("evaluate", Status::InvalidInput("--run RUN is required (see: llmeval runs list)"));
+  if (flags->Has("traces") && (*source != 0 || *resume != 0)) {
+    return Fail("evaluate", Status::InvalidInput("--traces selects what to score; drop --run and --resume"));
+  }
+  if (*source == 0 && *resume == 0 && !flags->Has("traces")) {
+    return Fail("evaluate", Status::InvalidInput("--run RUN or --traces QUERY is required (see: llmeval runs list)"));
   }
   if (*source != 0 && *resume != 0) {
     return Fail("evaluate", Status::InvalidInput("--run and --resume do not go together: a resumed evaluate run "
@@ -265,8 +271,14 @@ int CmdEvaluate(const Args& args) {
   }
   Result<ProjectConfig> config = LoadProject(*flags);
   if (!config.ok()) return Fail("evaluate", config.status());
+  TracesSource traces;
+  if (flags->Has("traces")) {
+    Result<TracesSource> imported = ImportTracesForEvaluate(*flags, *config);
+    if (!imported.ok()) return Fail("evaluate", imported.status());
+    traces = std::move(imported.value());
+  }
   EvaluateOptions options;
-  options.source_run_id = *source;
+  options.source_run_id = traces.run_id != 0 ? traces.run_id : *source;
   if (flags->Has("scorers")) options.scorers = flags->GetList("scorers");
   options.judge = flags->Get("judge");
   options.concurrency = static_cast<int>(*concurrency);
@@ -278,7 +290,10 @@ int CmdEvaluate(const Args& args) {
   std::signal(SIGTERM, OnSigint);
   ProgressPrinter progress(flags->Has("quiet"));
   Result<RunOutcome> outcome = ExecuteEvaluate(*config, options, &progress, &g_interrupts);
-  if (!outcome.ok()) return Fail("evaluate", outcome.status());
+  if (!outcome.ok()) {
+    DropTracesSource(*flags, *config, traces);  // Refused (e.g. no scorers): the imported traces' run goes too.
+    return Fail("evaluate", outcome.status());
+  }
   Result<std::unique_ptr<Store>> store = OpenProjectStore(*flags, *config);
   if (!store.ok()) return Fail("evaluate", store.status());
   Result<RunSummary> summary = SummarizeRun(store->get(), outcome->run_id, AsciiLower(flags->Get("group-by")));

@@ -4,9 +4,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/trace_query.h"
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "core/version.h"
@@ -86,6 +88,10 @@ int CmdTraces(const Args& args) {
   specs.push_back(
       {"scorer", true, "only traces where scorer NAME had this outcome: NAME=fail (or pass, error, skipped)", ""});
   specs.push_back({"limit", true, "traces to list (default 50)", ""});
+  specs.push_back({"service", true, "collected traces of this service.name (from llmeval collect)", ""});
+  specs.push_back({"since", true, "collected traces started within this long ago (90s, 15m, 1h, 7d)", ""});
+  specs.push_back({"attr", true, "collected traces with a span attribute KEY=VALUE (repeatable)", ""});
+  specs.push_back({"collected", false, "collected traces (those llmeval collect received), not run traces", ""});
   specs.push_back({"format", true, "export format: otlp-json", ""});
   specs.push_back({"output", true, "export to this file instead of stdout", "o"});
   specs.push_back({"otlp-endpoint", true,
@@ -103,7 +109,9 @@ int CmdTraces(const Args& args) {
     PrintCommandHelp(
         "llmeval traces list [--run R] [--status error] [--scorer NAME=fail] [--slowest N]\n"
         "       llmeval traces export [--run R] --format otlp-json [-o FILE]\n"
-        "       llmeval traces export [--run R] --otlp-endpoint URL",
+        "       llmeval traces export [--run R] --otlp-endpoint URL\n"
+        "       llmeval traces list|export --collected [--service NAME] [--since 1h] [--attr KEY=VALUE] [--status "
+        "error]",
         "Lists stored traces, or writes them as OTLP/JSON (one ExportTraceServiceRequest per line, one "
         "line per trace).",
         specs);
@@ -123,6 +131,18 @@ int CmdTraces(const Args& args) {
   if (!status.empty() && status != "error") {
     return Fail("traces", Status::InvalidInput("--status accepts 'error', got '" + status + "'"));
   }
+  const bool collected = HasCollectedTraceFlags(*flags);
+  if (collected && *run != 0) {
+    return Fail("traces", Status::InvalidInput("--run selects a run's traces; --service, --since, --attr and "
+                                               "--collected select collected ones: use one or the other"));
+  }
+  std::optional<CollectedTraceQuery> query;
+  if (collected) {
+    Result<CollectedTraceQuery> q = CollectedQueryFromFlags(*flags, Clock::Real()->NowUnixNanos());
+    if (!q.ok()) return Fail("traces", q.status());
+    query = *q;
+  }
+  if (pos[0] == "list" && query.has_value()) return ListCollectedTraces(store->get(), *query);
   if (pos[0] == "list") {
     Result<int64_t> slowest = flags->GetInt("slowest", 0, 1);
     Result<int64_t> limit = flags->GetInt("limit", 50, 1);
@@ -180,6 +200,11 @@ int CmdTraces(const Args& args) {
     }
     Result<int64_t> cap = flags->GetInt("max-attribute-bytes", 65536, 0);
     if (!cap.ok()) return Fail("traces export", cap.status());
+    if (query.has_value()) {
+      if (!flags->Has("limit")) query->limit = 1 << 30;
+      return ExportCollectedTraces(store->get(), *query, push ? &endpoint.value() : nullptr, flags->Get("output"),
+                                   static_cast<size_t>(*cap));
+    }
     std::vector<SpanRow> rows;
     if (*run != 0) {
       Result<std::vector<SpanRow>> r = (*store)->RunSpans(*run);

@@ -25,8 +25,9 @@ int CmdPrompts(const Args& args);
 int CmdRuns(const Args& args);
 int CmdTrace(const Args& args);
 int CmdTraces(const Args& args);
-int CmdUi(const Args& args);      // cli/cmd_ui.cc
-int CmdReport(const Args& args);  // cli/cmd_report.cc
+int CmdUi(const Args& args);       // cli/cmd_ui.cc
+int CmdReport(const Args& args);   // cli/cmd_report.cc
+int CmdCollect(const Args& args);  // cli/cmd_collect.cc
 
 // Flags every project command accepts.
 std::vector<FlagSpec> ProjectFlags();

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libcurl4-openssl-dev libssl-dev libsimdjson-dev libsqlite3-dev libtbb-dev libyaml-cpp-dev libevent-dev zlib1g-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libprotobuf-dev protobuf-compiler
   python3 clang libclang-rt-14-dev
 )
 # Node.js runs the reference MCP server in the tests; any node and npm on the PATH will do.

@@ -47,6 +47,7 @@ class EventHttpServer {
   bool running() const { return running_; }
   int port() const { return port_; }
   event_base* base() const { return base_; }  // For the handlers' own timers; loop thread only.
+  evhttp* http() const { return http_; }      // For per-request hooks (evhttp_set_newreqcb); loop thread only.
 
  private:
   Status Bind(const EventHttpServerOptions& options);

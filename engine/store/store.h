@@ -229,7 +229,7 @@ class Store {
 
   // --- Traces (store_runs.cc) ---
   Result<std::vector<SpanRow>> TraceSpans(const std::string& trace_id);
-  // Root spans (one per trace) of `run_id` (0: every run), newest first, or slowest first when `slowest`.
+  // Root spans (one per trace) of `run_id` (0: every run; collected traces are not a run's), newest first, or slowest first when `slowest`.
   // With `scorer` set, only traces whose item has an assessment `scorer` with outcome `outcome` ("fail", "error"...).
   Result<std::vector<SpanRow>> RootSpans(int64_t run_id, bool errors_only, bool slowest, int limit,
                                          const std::string& scorer = "", const std::string& outcome = "");

@@ -460,7 +460,7 @@ Result<std::vector<SpanRow>> ReadSpans(SqliteStatement* q) {
 Result<std::vector<SpanRow>> Store::RootSpans(int64_t run_id, bool errors_only, bool slowest, int limit,
                                               const std::string& scorer, const std::string& outcome) {
   std::string sql = std::string(kSelectSpan) + "WHERE parent_span_id = ''";
-  if (run_id != 0) sql += " AND run_id = ?1";
+  sql += run_id != 0 ? " AND run_id = ?1" : " AND run_id IS NOT NULL";  // Collected traces: collected_spans.h.
   if (errors_only) sql += " AND status = 2";
   if (!scorer.empty()) {
     sql +=

@@ -140,6 +140,27 @@ CREATE INDEX IF NOT EXISTS items_with_error ON items (run_id) WHERE error IS NOT
       R"sql(
 DROP INDEX IF EXISTS items_by_key;
 )sql",
+      // 5: spans collected from instrumented applications (llmeval collect) live in `spans` with no run, with their
+      // resource (deduplicated in otel_resources), service.name and instrumentation scope; their roots are listed by
+      // time; monitors remember which traces they scored.
+      R"sql(
+CREATE TABLE otel_resources (
+  id INTEGER PRIMARY KEY,
+  attributes_json TEXT NOT NULL UNIQUE
+);
+ALTER TABLE spans ADD COLUMN service_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE spans ADD COLUMN scope_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE spans ADD COLUMN scope_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE spans ADD COLUMN resource_id INTEGER REFERENCES otel_resources(id);
+ALTER TABLE spans ADD COLUMN received_unix_ns INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX collected_roots ON spans (start_unix_ns) WHERE run_id IS NULL AND parent_span_id = '';
+CREATE TABLE monitor_scored (
+  monitor TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  scored_unix_ns INTEGER NOT NULL,
+  PRIMARY KEY (monitor, trace_id)
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }
