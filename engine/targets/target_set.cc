@@ -4,6 +4,7 @@
 
 #include "core/strings.h"
 #include "engine/http/curl_transport.h"
+#include "engine/targets/command_target.h"
 #include "engine/targets/http_target.h"
 
 namespace llmeval {
@@ -47,8 +48,7 @@ Result<Target*> TargetSet::Get(const std::string& name, const std::vector<std::s
     }
     target = std::make_unique<HttpTarget>(settings, transport_.get());
   } else {
-    return Status::InvalidInput(settings.position.Prefix() + "targets." + name + ": kind " + settings.kind +
-                                " is not supported");
+    target = std::make_unique<CommandTarget>(settings, config_->dir);
   }
   Target* out = target.get();
   targets_[name] = std::move(target);

@@ -76,6 +76,27 @@ TEST(TargetsCli, MissingMappedFieldIsAnItemErrorNamingThePointer) {
   EXPECT_THAT(exported.out, HasSubstr("/choices/0/answer"));
 }
 
+TEST(TargetsCli, CommandTargetWorkerCrashingMidRunFailsOnlyThatItem) {
+  CliProject project;
+  project.Write("q.csv", "question\none\ncrash\nthree\nfour\n");
+  project.Write("app.py",
+                "import json, os, sys\n"
+                "for line in sys.stdin:\n"
+                "    q = json.loads(line)['vars']['question']\n"
+                "    if q == 'crash': os._exit(1)\n"
+                "    print(json.dumps({'output': 'said ' + q, 'tool_calls': [{'name': 'web_search', "
+                "'arguments': {'query': q}}]}), flush=True)\n");
+  project.Write("llmeval.yaml",
+                "dataset: q.csv\nconcurrency: 1\ntargets:\n  app:\n    kind: command\n"
+                "    command: [python3, app.py]\n    workers: 1\n");
+  CommandResult r = project.Run({"run", "--target", "app"});
+  EXPECT_THAT(r.out, HasSubstr("items 4   errors 1")) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("tool calls 3"));
+  CommandResult exported = project.Run({"runs", "export", "1", "--format", "jsonl"});
+  EXPECT_THAT(exported.out, HasSubstr("said four"));
+  EXPECT_THAT(exported.out, HasSubstr("exited with code 1"));
+}
+
 TEST(TargetsCli, ConfigErrorsInATargetAreRefusedWithTheirPosition) {
   CliProject project;
   project.Write("questions.csv", SampleQuestionsCsv());
