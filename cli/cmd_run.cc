@@ -27,6 +27,7 @@ std::vector<FlagSpec> RunFlags() {
   std::vector<FlagSpec> own = {
       {"prompt", true, "prompt reference(s), comma-separated or repeated: basic, basic@production, basic/3", ""},
       {"model", true, "model reference(s): sim, gpt-4.1-mini, openai:/gpt-4.1-mini, provider:model", ""},
+      {"target", true, "target(s) of the config's targets: section, evaluated in place of models", ""},
       {"judge", true, "judge model for LLM-as-judge scorers (default: the config's, else sim)", ""},
       {"dataset", true, "question CSV or JSONL file (default: the config's)", ""},
       {"limit", true, "evaluate at most N rows", "max-questions"},
@@ -144,6 +145,7 @@ int RunOrGenerate(const Args& args, bool generate_only) {
   RunOptions options;
   options.prompts = flags->GetList("prompt");
   options.models = flags->GetList("model");
+  options.targets = flags->GetList("target");
   options.judge = flags->Get("judge");
   options.dataset = flags->Get("dataset");
   options.filters = flags->GetAll("filter");

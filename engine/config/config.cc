@@ -399,7 +399,7 @@ Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig
                                 "prompt",     "model",         "judge",      "variables",     "concurrency",
                                 "repeat",     "temperature",   "max_tokens", "seed",          "max_steps",
                                 "tools",      "enabled_tools", "db",         "cache",         "providers",
-                                "scorers",    "prices",        "gate",       "conversation",  "user_simulator"},
+                                "scorers",    "prices",        "gate",       "conversation",  "user_simulator", "targets"},
                          "the project config");
   if (!s.ok()) return s;
   int64_t n = 0;
@@ -438,6 +438,15 @@ Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig
     if (key == "cache") s = r.Bool(v, key, &c->cache);
     if (key == "gate") s = ReadGate(r, v, &c->gate);
     if (key == "conversation" || key == "user_simulator") s = ReadConversation(r, key, v, &c->conversation);
+    if (key == "targets") {
+      if (!v.IsMap()) return r.Error(v, "targets: expected a mapping of target names");
+      for (const auto& t : v) {
+        TargetSettings settings;
+        s = ReadTargetSettings(c->path, t.first.as<std::string>(), t.second, &settings);
+        if (!s.ok()) return s;
+        c->targets[settings.name] = std::move(settings);
+      }
+    }
     if (key == "providers") {
       if (!v.IsMap()) return r.Error(v, "providers: expected a mapping of provider names");
       for (const auto& p : v) {

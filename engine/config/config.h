@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "engine/config/target_settings.h"
 
 namespace llmeval {
 
@@ -122,6 +123,7 @@ struct ProjectConfig {
   std::vector<PriceSettings> prices;
   GateSettings gate;
   ConversationSettings conversation;
+  std::map<std::string, TargetSettings> targets;  // `targets:` (engine/config/target_settings.h).
 
   // Resolves a path from the config against dir.
   std::string Resolve(const std::string& path) const;

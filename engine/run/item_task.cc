@@ -117,6 +117,11 @@ void ItemTask::Start() {
   trace_.SetAttribute(root_, semconv::kLlmevalRepeat, static_cast<int64_t>(repeat_));
   trace_.SetAttribute(root_, semconv::kLlmevalModel, v.model);
 
+  if (variant_->target != nullptr && !variant_->target_prompt) {
+    answer_start_mono_ = ctx_->clock->NowMonotonicNanos();
+    CallTarget();
+    return;
+  }
   Result<std::string> rendered = variant_->user_template->Render(variables_);
   if (!rendered.ok()) {
     record_.error = rendered.status().message();
@@ -139,6 +144,11 @@ void ItemTask::Start() {
   answer_start_mono_ = ctx_->clock->NowMonotonicNanos();
   if (!ctx_->conversation.mode.empty()) {
     StartConversation();
+    return;
+  }
+  if (variant_->target != nullptr) {
+    variables_["prompt"] = record_.rendered_input;
+    CallTarget();
     return;
   }
   CallModel();

@@ -38,6 +38,7 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
   void Call(ChatProvider* provider, const std::string& provider_key, const std::string& provider_name,
             ChatRequest request, SpanHandle parent, const char* purpose, ReplyCallback done);
   void CallModel();
+  void CallTarget();  // engine/run/item_task_target.cc
   void OnModelReply(ChatResult result, bool cache_hit);
   void RunTools(std::vector<ToolCall> calls);
   void FinishAnswer(const std::string& stop_reason);

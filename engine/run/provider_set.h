@@ -21,6 +21,7 @@
 #include "engine/providers/chat_provider.h"
 #include "engine/config/config.h"
 #include "engine/http/http_transport.h"
+#include "engine/targets/target.h"
 
 namespace llmeval {
 
@@ -30,6 +31,7 @@ struct ResolvedModel {
   std::string provider_key;   // Provider plus endpoint, for cache keys.
   std::string api_model;      // What is sent as "model".
   std::string label;          // As the user wrote it.
+  Target* target = nullptr;   // `--target`: the application in place of a model (engine/run/run_targets.h).
 };
 
 // What may hold a provider below the run's concurrency: its config's caps (0 = none).

@@ -21,6 +21,7 @@
 #include "engine/run/thread_pool.h"
 #include "engine/store/store.h"
 #include "engine/store/store_writer.h"
+#include "engine/targets/target.h"
 #include "engine/tools/tool_executor.h"
 #include "prompts/template.h"
 #include "scorers/scorer.h"
@@ -37,6 +38,9 @@ struct Variant {
   std::string provider_key;  // Identifies provider and endpoint in cache keys ("sim", "openai https://...").
   std::string provider_name;
   std::string api_model;  // The model name sent to the provider.
+  // `--target`: the application evaluated in place of a model (provider is null then); engine/targets/target.h.
+  Target* target = nullptr;
+  bool target_prompt = false;  // The variant renders a prompt the target receives as `prompt`.
 };
 
 // The response cache: reads through a mutex-guarded connection; new entries travel with their item to the writer.

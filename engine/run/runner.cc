@@ -22,6 +22,7 @@
 #include "engine/run/run_driver.h"
 #include "engine/run/run_params.h"
 #include "engine/run/run_setup.h"
+#include "engine/run/run_targets.h"
 #include "prompts/prompt_set.h"
 
 namespace llmeval {
@@ -198,7 +199,10 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
       if (std::find(prompt_refs.begin(), prompt_refs.end(), ref) == prompt_refs.end()) prompt_refs.push_back(ref);
     }
   }
-  if (prompt_refs.empty()) return Status::InvalidInput("no prompt: pass --prompt NAME or set 'prompt:' in the config");
+  if (!options.targets.empty() && options.prompts.empty()) prompt_refs.clear();  // A target needs no prompt.
+  if (prompt_refs.empty() && options.targets.empty()) {
+    return Status::InvalidInput("no prompt: pass --prompt NAME or set 'prompt:' in the config");
+  }
   std::vector<ResolvedPrompt> prompts;
   std::vector<Template> templates;
   std::vector<std::string> available = ctx.columns;
@@ -230,6 +234,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
     prompts.push_back(*p);
     templates.push_back(std::move(t.value()));
   }
+  const bool target_prompt = !prompts.empty();
+  if (prompts.empty()) AddTargetInputPrompt(&prompts, &templates);
   ResolvedPrompt system_prompt, addendum;
   if (!config.system_prompt.empty()) {
     Result<ResolvedPrompt> p = resolver.Load(config.system_prompt);
@@ -258,6 +264,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   // 5. Providers, for every model and the judge; those that set no max_concurrency follow the run's.
   int concurrency = options.concurrency > 0 ? options.concurrency : config.concurrency;
   ProviderSet providers(&config, concurrency);
+  std::vector<ResolvedModel> resolved_models;
   std::vector<std::string> models = options.models.empty() ? config.models : options.models;
   if (options.resume_run_id != 0) {
     models.clear();
@@ -265,8 +272,15 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
       if (std::find(models.begin(), models.end(), v.model) == models.end()) models.push_back(v.model);
     }
   }
-  if (models.empty()) return Status::InvalidInput("no model: pass --model NAME or set 'model:' in the config");
-  std::vector<ResolvedModel> resolved_models;
+  TargetSet targets(&config);
+  if (!options.targets.empty()) {
+    models.clear();
+    s = ResolveRunTargets(options.targets, ctx, target_prompt, &targets, &resolved_models);
+    if (!s.ok()) return s;
+  }
+  if (models.empty() && resolved_models.empty()) {
+    return Status::InvalidInput("no model: pass --model NAME or set 'model:' in the config");
+  }
   for (const std::string& m : models) {
     Result<ResolvedModel> r = providers.Resolve(m);
     if (!r.ok()) return r.status();
@@ -362,6 +376,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
       v.provider_key = m.provider_key;
       v.provider_name = m.provider_name;
       v.api_model = m.api_model;
+      v.target = m.target;
+      v.target_prompt = target_prompt;
       ctx.variants.push_back(std::move(v));
     }
   }

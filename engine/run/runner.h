@@ -21,6 +21,7 @@ namespace llmeval {
 struct RunOptions {
   std::vector<std::string> prompts;  // Prompt references; empty: the config's.
   std::vector<std::string> models;   // Model references; empty: the config's.
+  std::vector<std::string> targets;  // `--target`: targets of the config evaluated in place of models.
   std::string judge;                 // Judge model reference; empty: the config's.
   std::string dataset;               // Empty: the config's.
   int64_t limit = 0;                 // 0: every row.

@@ -1,0 +1,36 @@
+// TargetSet: the targets a run names (`--target a,b`), built once from the config's `targets:` section and shared by
+// every variant. HTTP targets share one CurlTransport (one IO thread). Get checks that every {placeholder} of a
+// target's body template binds to a dataset column, a variable or (with --prompt) `prompt`, and otherwise fails with
+// the template's file:line:column. Not thread-safe while building; the targets it hands out are.
+#ifndef LLMEVAL_ENGINE_TARGETS_TARGET_SET_H_
+#define LLMEVAL_ENGINE_TARGETS_TARGET_SET_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "engine/config/config.h"
+#include "engine/http/http_transport.h"
+#include "engine/targets/target.h"
+
+namespace llmeval {
+
+class TargetSet {
+ public:
+  explicit TargetSet(const ProjectConfig* config);
+  ~TargetSet();
+
+  // The target `name`, created on first use. `available`: the names placeholders may bind to.
+  Result<Target*> Get(const std::string& name, const std::vector<std::string>& available);
+
+ private:
+  const ProjectConfig* config_;
+  std::unique_ptr<HttpTransport> transport_;
+  std::map<std::string, std::unique_ptr<Target>> targets_;
+};
+
+}  // namespace llmeval
+
+#endif  // LLMEVAL_ENGINE_TARGETS_TARGET_SET_H_
