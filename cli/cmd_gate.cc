@@ -9,10 +9,10 @@
 #include "cli/commands.h"
 #include "core/strings.h"
 #include "engine/gate/baseline.h"
-#include "engine/os/file_io.h"
 #include "engine/gate/gate.h"
 #include "engine/gate/gate_git.h"
 #include "engine/gate/gate_run.h"
+#include "engine/os/file_io.h"
 #include "engine/run/runner.h"
 
 namespace llmeval {

@@ -1,6 +1,6 @@
 // `llmeval report RUN [RUN2] [-o FILE]`: one self-contained HTML report of a run, or of two runs side by side with
-// their paired comparison (engine/report/report_data.h for the data, engine/report/report_html.h for the page). The file is
-// written atomically; an unknown run exits 2 and writes nothing.
+// their paired comparison (engine/report/report_data.h for the data, engine/report/report_html.h for the page). The
+// file is written atomically; an unknown run exits 2 and writes nothing.
 #include <cstdio>
 #include <optional>
 

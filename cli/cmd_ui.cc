@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "engine/run/runner.h"
 #include "engine/report/ui_server.h"
+#include "engine/run/runner.h"
 
 namespace llmeval {
 namespace {

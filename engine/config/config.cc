@@ -395,12 +395,13 @@ Status ReadConversation(const ConfigReader& r, const std::string& section, const
 }
 
 Status ReadTopLevel(const ConfigReader& r, const YAML::Node& root, ProjectConfig* c) {
-  Status s = r.CheckKeys(root, {"experiment", "prompts_dir",   "dataset",    "system_prompt", "tools_addendum",
-                                "prompt",     "model",         "judge",      "variables",     "concurrency",
-                                "repeat",     "temperature",   "max_tokens", "seed",          "max_steps",
-                                "tools",      "enabled_tools", "db",         "cache",         "providers",
-                                "scorers",    "prices",        "gate",       "conversation",  "user_simulator", "targets"},
-                         "the project config");
+  Status s = r.CheckKeys(
+      root, {"experiment",     "prompts_dir", "dataset",   "system_prompt", "tools_addendum", "prompt",
+             "model",          "judge",       "variables", "concurrency",   "repeat",         "temperature",
+             "max_tokens",     "seed",        "max_steps", "tools",         "enabled_tools",  "db",
+             "cache",          "providers",   "scorers",   "prices",        "gate",           "conversation",
+             "user_simulator", "targets"},
+      "the project config");
   if (!s.ok()) return s;
   int64_t n = 0;
   double d = 0;

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "engine/gate/baseline.h"
 #include "engine/config/config.h"
+#include "engine/gate/baseline.h"
 #include "engine/run/run_summary.h"
 #include "engine/store/store.h"
 #include "scorers/paired_statistics.h"

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <random>
 
-#include "engine/providers/openai_client_codec.h"
 #include "engine/http/rate_limiter.h"
+#include "engine/providers/openai_client_codec.h"
 #include "engine/providers/retry_policy.h"
 #include "engine/providers/sse_parser.h"
 

@@ -3,11 +3,11 @@
 //
 // Each call: POST {base_url}/chat/completions with "Authorization: Bearer <key>" when a key is set. Retries with capped
 // exponential backoff and jitter on network errors, timeouts, 408, 409, 429 and 5xx, honouring retry-after-ms,
-// Retry-After, or else a wait the error message suggests ("try again in 3.89s") (see engine/providers/retry_policy.h); never on
-// 400/401/403/404 or on a 429 for insufficient_quota; at most max_attempts attempts, each recorded as a CallAttempt. At
-// most max_concurrency calls are in flight per provider; more wait in a FIFO queue. An adaptive token bucket
-// (engine/http/rate_limiter.h) paces requests and tokens per minute. Waits go through HttpTransport::Schedule and time comes
-// from the injected Clock, so nothing here sleeps.
+// Retry-After, or else a wait the error message suggests ("try again in 3.89s") (see engine/providers/retry_policy.h);
+// never on 400/401/403/404 or on a 429 for insufficient_quota; at most max_attempts attempts, each recorded as a
+// CallAttempt. At most max_concurrency calls are in flight per provider; more wait in a FIFO queue. An adaptive token
+// bucket (engine/http/rate_limiter.h) paces requests and tokens per minute. Waits go through HttpTransport::Schedule
+// and time comes from the injected Clock, so nothing here sleeps.
 //
 // Failure messages read "HTTP 429 from openai: Rate limit reached ..." and never contain the API key: every message
 // built here is scrubbed of it. A 2xx body that cannot be parsed fails the call without a retry.
@@ -25,8 +25,8 @@
 
 #include "core/clock.h"
 #include "core/status.h"
-#include "engine/providers/chat_provider.h"
 #include "engine/http/http_transport.h"
+#include "engine/providers/chat_provider.h"
 
 namespace llmeval {
 

@@ -8,13 +8,13 @@
 //   /api/runs/<id>/items?offset=&limit=&variant=&failed=<scorer|*>&errors=1&category=&q=    ItemsJson
 //   /api/items/<id>                       ItemDetailJson
 //   /api/compare?a=<id>&b=<id>            CompareJson
-// The JSON shapes are documented in engine/report/report_data.h. Failures are JSON {"error": "..."}: 400 for a malformed
-// number or query (offset=abc, limit outside 1..1000), 404 for an unknown route or id, 405 (with Allow) for any
-// method but GET and HEAD, 403 when the Host header is not this server's loopback address (a DNS-rebinding page
+// The JSON shapes are documented in engine/report/report_data.h. Failures are JSON {"error": "..."}: 400 for a
+// malformed number or query (offset=abc, limit outside 1..1000), 404 for an unknown route or id, 405 (with Allow) for
+// any method but GET and HEAD, 403 when the Host header is not this server's loopback address (a DNS-rebinding page
 // must not read the store), 500 when the store fails. Every response carries Cache-Control: no-store and
 // X-Content-Type-Options: nosniff; JSON is `application/json; charset=utf-8`; the HTML carries the live app's
-// Content-Security-Policy (engine/report/report_html.h) plus frame-ancestors 'none'. Requests never read any file but the
-// store.
+// Content-Security-Policy (engine/report/report_html.h) plus frame-ancestors 'none'. Requests never read any file but
+// the store.
 //
 // Start and Stop may be called from any thread (Stop waits for the loop thread); the destructor stops. Requests are
 // answered one at a time on the loop thread.

@@ -8,9 +8,9 @@
 #include "core/json_writer.h"
 #include "core/strings.h"
 #include "datasets/column_names.h"
+#include "engine/run/run_summary.h"
 #include "engine/user_scorers/command_scorer.h"
 #include "engine/user_scorers/plugin_scorer.h"
-#include "engine/run/run_summary.h"
 #include "scorers/judge.h"
 #include "scorers/statistics.h"
 

@@ -1,9 +1,10 @@
 // The scorer types the engine provides on top of the scorers module's built-ins, and the engine's preparation of
 // configured scorers before they are built:
 //
-// - RegisterEngineScorerTypes registers `command` (engine/user_scorers/command_scorer.h: a persistent JSON-Lines worker process)
-//   and `plugin` (engine/user_scorers/plugin_scorer.h: a dlopen'ed C ABI), resolving their relative paths against project_dir.
-//   Call it before MakeScorer(); calling it again replaces the registrations (the last project dir wins).
+// - RegisterEngineScorerTypes registers `command` (engine/user_scorers/command_scorer.h: a persistent JSON-Lines worker
+// process)
+//   and `plugin` (engine/user_scorers/plugin_scorer.h: a dlopen'ed C ABI), resolving their relative paths against
+//   project_dir. Call it before MakeScorer(); calling it again replaces the registrations (the last project dir wins).
 // - PrepareScorerSpec turns a configured scorer into the ScorerSpec MakeScorer() gets. For the judge types
 //   (guidelines, relevance_to_query, correctness, safety) without an explicit `template` parameter, the judge's
 //   instructions are the versioned prompt `judge_<kind>`: the working file <prompts dir>/judge_<kind>.txt when it

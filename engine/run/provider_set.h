@@ -3,8 +3,8 @@
 // default, honouring OPENAI_BASE_URL and OPENAI_API_KEY) or one declared under `providers:` in the config. Providers
 // are created once and shared by every variant and judge that names them; HTTP traffic goes through one
 // CurlTransport (one IO thread), except plain http:// to localhost or a numeric IPv4 address with no proxy set, which
-// goes through one EventTransport (engine/http/event_transport.h) unless LLMEVAL_HTTP_CLIENT=curl. A provider that needs an API key and has none is an InvalidInput error before the
-// run starts; the key itself is never printed.
+// goes through one EventTransport (engine/http/event_transport.h) unless LLMEVAL_HTTP_CLIENT=curl. A provider that
+// needs an API key and has none is an InvalidInput error before the run starts; the key itself is never printed.
 //
 // Concurrency: a provider whose config sets no max_concurrency (the built-in `openai` always) allows as many calls in
 // flight as the run's concurrency, so `--concurrency N` is what the run gets; an explicit max_concurrency, a rate
@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/providers/chat_provider.h"
 #include "engine/config/config.h"
 #include "engine/http/http_transport.h"
+#include "engine/providers/chat_provider.h"
 #include "engine/targets/target.h"
 
 namespace llmeval {

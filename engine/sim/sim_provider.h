@@ -1,6 +1,6 @@
 // SimProvider: the simulated model in-process (`--model sim`). It answers through the same ChatProvider interface as
-// a real endpoint, synchronously on the calling thread, with the deterministic SimulateChat of engine/sim/sim_model.h. No
-// network, no API key.
+// a real endpoint, synchronously on the calling thread, with the deterministic SimulateChat of engine/sim/sim_model.h.
+// No network, no API key.
 #ifndef LLMEVAL_ENGINE_SIM_SIM_PROVIDER_H_
 #define LLMEVAL_ENGINE_SIM_SIM_PROVIDER_H_
 

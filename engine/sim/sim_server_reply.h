@@ -1,5 +1,5 @@
-// What the simulated server (engine/sim/sim_server.h) answers to one HTTP request, decided without any IO: routing, request
-// decoding, fault choice, latency, and the encoded body or stream events. The server only moves the bytes. Pure
+// What the simulated server (engine/sim/sim_server.h) answers to one HTTP request, decided without any IO: routing,
+// request decoding, fault choice, latency, and the encoded body or stream events. The server only moves the bytes. Pure
 // given its inputs; not thread-safe only in that `chat_counter` is updated (the server owns it on its loop thread).
 #ifndef LLMEVAL_ENGINE_SIM_SIM_SERVER_REPLY_H_
 #define LLMEVAL_ENGINE_SIM_SIM_SERVER_REPLY_H_

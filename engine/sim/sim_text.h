@@ -1,6 +1,7 @@
-// Text building blocks of the simulated model (engine/sim/sim_model.h): a small deterministic random generator, key-word
-// extraction, and an English answer generator built from a bank of sentence templates. Everything here is pure and
-// deterministic: the same inputs and generator state always give the same text. Thread-safe (no shared mutable state).
+// Text building blocks of the simulated model (engine/sim/sim_model.h): a small deterministic random generator,
+// key-word extraction, and an English answer generator built from a bank of sentence templates. Everything here is pure
+// and deterministic: the same inputs and generator state always give the same text. Thread-safe (no shared mutable
+// state).
 #ifndef LLMEVAL_ENGINE_SIM_SIM_TEXT_H_
 #define LLMEVAL_ENGINE_SIM_SIM_TEXT_H_
 

@@ -1,7 +1,7 @@
 // Store: the SQLite results store (default .llmeval/llmeval.db). It holds prompt versions and aliases, experiments,
 // runs with their prompt x model variants, evaluated items with their assessments, trace spans, and the response
-// cache. The schema is versioned (engine/store/store_schema.h) and migrated on open. WAL mode and a busy timeout let several
-// llmeval processes use one store at once.
+// cache. The schema is versioned (engine/store/store_schema.h) and migrated on open. WAL mode and a busy timeout let
+// several llmeval processes use one store at once.
 //
 // A Store object is one connection: use it from one thread at a time (the run's writer thread owns one; readers open
 // their own). Every failure comes back as a Status naming the store path.
@@ -229,8 +229,9 @@ class Store {
 
   // --- Traces (store_runs.cc) ---
   Result<std::vector<SpanRow>> TraceSpans(const std::string& trace_id);
-  // Root spans (one per trace) of `run_id` (0: every run; collected traces are not a run's), newest first, or slowest first when `slowest`.
-  // With `scorer` set, only traces whose item has an assessment `scorer` with outcome `outcome` ("fail", "error"...).
+  // Root spans (one per trace) of `run_id` (0: every run; collected traces are not a run's), newest first, or slowest
+  // first when `slowest`. With `scorer` set, only traces whose item has an assessment `scorer` with outcome `outcome`
+  // ("fail", "error"...).
   Result<std::vector<SpanRow>> RootSpans(int64_t run_id, bool errors_only, bool slowest, int limit,
                                          const std::string& scorer = "", const std::string& outcome = "");
   // Every span of a run, ordered by trace then start time.
@@ -255,7 +256,8 @@ class Store {
   Result<std::vector<FeedbackRow>> HumanFeedback(int64_t run_id);
 
   // --- Report queries (store_report.cc) ---
-  // Filters over a run's items (engine/report/report_data.h); empty fields do not filter. Filtering and paging run in SQL.
+  // Filters over a run's items (engine/report/report_data.h); empty fields do not filter. Filtering and paging run in
+  // SQL.
   struct ItemFilter {
     int64_t variant_id = 0;
     std::string failed_scorer;    // "*": any scorer failed; "NAME (human)": the human verdict of NAME failed.

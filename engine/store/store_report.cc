@@ -1,5 +1,5 @@
-// The report half of Store: paged, filtered item lists and streaming reads for engine/report/report_data.h. Every filter
-// and page runs in SQL, so a page of a 100,000-item run never loads the run.
+// The report half of Store: paged, filtered item lists and streaming reads for engine/report/report_data.h. Every
+// filter and page runs in SQL, so a page of a 100,000-item run never loads the run.
 #include <algorithm>
 #include <map>
 #include <memory>

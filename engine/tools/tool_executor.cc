@@ -6,9 +6,9 @@
 #include <set>
 
 #include "core/strings.h"
+#include "engine/os/subprocess.h"
 #include "engine/tools/http_tool.h"
 #include "engine/tools/mcp_client.h"
-#include "engine/os/subprocess.h"
 
 namespace llmeval {
 

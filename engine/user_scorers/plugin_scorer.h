@@ -8,10 +8,10 @@
 //       threshold: 0.5                         # optional, for numeric values
 //       params: {max_words: 1000}
 //
-// The request is the command scorers' request (engine/user_scorers/command_scorer.h UserScorerRequestJson) and the result is read
-// like their responses. A library that cannot be loaded or lacks llmeval_scorer_v1 is InvalidInput at construction,
-// naming the path and dlerror(), so a run stops (exit 2) before any model call. Libraries are never unloaded.
-// Score() is thread-safe as long as the plugin honours its contract.
+// The request is the command scorers' request (engine/user_scorers/command_scorer.h UserScorerRequestJson) and the
+// result is read like their responses. A library that cannot be loaded or lacks llmeval_scorer_v1 is InvalidInput at
+// construction, naming the path and dlerror(), so a run stops (exit 2) before any model call. Libraries are never
+// unloaded. Score() is thread-safe as long as the plugin honours its contract.
 #ifndef LLMEVAL_ENGINE_USER_SCORERS_PLUGIN_SCORER_H_
 #define LLMEVAL_ENGINE_USER_SCORERS_PLUGIN_SCORER_H_
 

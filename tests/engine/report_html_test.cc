@@ -1,5 +1,5 @@
-// Tests of the report page assembly (engine/report/report_html.h): the script-safe JSON escaping, that data can never close
-// its script element, the Content-Security-Policy, and that the compiled-in assets reference nothing external and
+// Tests of the report page assembly (engine/report/report_html.h): the script-safe JSON escaping, that data can never
+// close its script element, the Content-Security-Policy, and that the compiled-in assets reference nothing external and
 // never turn data into markup.
 #include "engine/report/report_html.h"
 

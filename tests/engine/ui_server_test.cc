@@ -1,5 +1,6 @@
-// Tests of engine/report/ui_server.h over real loopback HTTP: a small store (three items with assessments and spans, one of
-// them answering with markup) served on port 0, every route fetched with libcurl, statuses, headers and JSON checked.
+// Tests of engine/report/ui_server.h over real loopback HTTP: a small store (three items with assessments and spans,
+// one of them answering with markup) served on port 0, every route fetched with libcurl, statuses, headers and JSON
+// checked.
 #include "engine/report/ui_server.h"
 
 #include <curl/curl.h>
