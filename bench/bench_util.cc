@@ -304,5 +304,20 @@ void RemoveTree(const std::string& dir) {
   if (!dir.empty()) std::filesystem::remove_all(dir, ec);
 }
 
+void CountingObserver::OnItem(const ItemRecord& item) {
+  ++items;
+  if (item.finish_reason == "max_turns") ++max_turns;
+  if (!item.error.empty() && errors++ == 0) std::fprintf(stderr, "first item error: %s\n", item.error.c_str());
+}
+
+void CountingObserver::OnWarning(const std::string& warning) { std::fprintf(stderr, "warning: %s\n", warning.c_str()); }
+
+bool WriteText(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return std::fclose(f) == 0 && ok;
+}
+
 }  // namespace bench
 }  // namespace llmeval

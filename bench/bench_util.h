@@ -1,6 +1,7 @@
 // bench_util: the small toolkit the engine benchmarks share. Process CPU time and peak RSS from getrusage, a
 // simulated model server in a forked child process (so the bench's own getrusage counts only the client), running
-// one measurement in a fresh forked child (so ru_maxrss is per measurement), medians and --name=value flags.
+// one measurement in a fresh forked child (so ru_maxrss is per measurement), medians, --name=value flags, a run
+// observer that counts items and errors, and writing fixture files.
 //
 // Contract: ServerProcess::Start and RunInChild fork; call them only while the calling process has a single thread
 // (every bench's main process stays single-threaded and does its work in children). Benchmarks only; not a library
@@ -14,6 +15,8 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "engine/run/runner.h"
 
 namespace llmeval {
 namespace bench {
@@ -84,6 +87,19 @@ class BenchFlags {
  private:
   std::vector<std::pair<std::string, std::string>> flags_;
 };
+
+// Counts a run's items, its item errors (printing the first) and its conversations that ran into max_turns.
+class CountingObserver : public RunObserver {
+ public:
+  void OnStart(int64_t, int64_t, int64_t) override {}
+  void OnItem(const ItemRecord& item) override;
+  void OnWarning(const std::string& warning) override;
+  void OnInterrupt(int) override {}
+  int64_t items = 0, errors = 0, max_turns = 0;
+};
+
+// Writes `text` to `path`; false when the file cannot be written.
+bool WriteText(const std::string& path, const std::string& text);
 
 // A fresh directory under /tmp; RemoveTree deletes it again.
 std::string MakeTempDir(const char* prefix);

@@ -58,13 +58,6 @@ std::string ReadFd(int fd) {
   return out;
 }
 
-bool WriteText(const std::string& path, const std::string& text) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) return false;
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  return std::fclose(f) == 0 && ok;
-}
-
 const char* const kTopics[] = {
     "a hash table",         "a mutex",   "a B-tree",           "TCP slow start",    "a bloom filter",
     "eventual consistency", "a closure", "garbage collection", "a write-ahead log", "dependency injection"};

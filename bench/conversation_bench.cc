@@ -18,26 +18,6 @@ namespace llmeval {
 namespace bench {
 namespace {
 
-class CountingObserver : public RunObserver {
- public:
-  void OnStart(int64_t, int64_t, int64_t) override {}
-  void OnItem(const ItemRecord& item) override {
-    ++items;
-    if (item.finish_reason != "max_turns") ++not_full;
-    if (!item.error.empty() && errors++ == 0) std::fprintf(stderr, "first item error: %s\n", item.error.c_str());
-  }
-  void OnWarning(const std::string& warning) override { std::fprintf(stderr, "warning: %s\n", warning.c_str()); }
-  void OnInterrupt(int) override {}
-  int64_t items = 0, errors = 0, not_full = 0;
-};
-
-bool WriteText(const std::string& path, const std::string& text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return false;
-  std::fwrite(text.data(), 1, text.size(), f);
-  return std::fclose(f) == 0;
-}
-
 int Main(int argc, char** argv) {
   TuneMallocForThroughput();
   BenchFlags flags(argc, argv);
@@ -107,7 +87,7 @@ int Main(int argc, char** argv) {
               static_cast<long long>(conversations), static_cast<long long>(turns), static_cast<long long>(concurrency),
               static_cast<long long>(latency_ms));
   std::printf("  items %lld  errors %lld  not ending at max_turns %lld\n", static_cast<long long>(observer.items),
-              static_cast<long long>(observer.errors), static_cast<long long>(observer.not_full));
+              static_cast<long long>(observer.errors), static_cast<long long>(observer.items - observer.max_turns));
   // Whole waves of C conversations: the last partial wave takes as long as a full one.
   double waves = static_cast<double>((conversations + concurrency - 1) / concurrency);
   double wave_ideal = waves * 2.0 * static_cast<double>(turns) * static_cast<double>(latency_ms) / 1000.0;

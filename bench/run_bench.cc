@@ -30,25 +30,6 @@ namespace llmeval {
 namespace bench {
 namespace {
 
-class CountingObserver : public RunObserver {
- public:
-  void OnStart(int64_t, int64_t, int64_t) override {}
-  void OnItem(const ItemRecord& item) override {
-    ++items;
-    if (!item.error.empty() && errors++ == 0) std::fprintf(stderr, "first item error: %s\n", item.error.c_str());
-  }
-  void OnWarning(const std::string& warning) override { std::fprintf(stderr, "warning: %s\n", warning.c_str()); }
-  void OnInterrupt(int) override {}
-  int64_t items = 0, errors = 0;
-};
-
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return false;
-  std::fwrite(text.data(), 1, text.size(), f);
-  return std::fclose(f) == 0;
-}
-
 bool WriteDataset(const std::string& path, int64_t rows) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) return false;
@@ -210,7 +191,7 @@ int main(int argc, char** argv) {
   std::string dir = MakeTempDir("run_bench");
   std::string mkdir_prompts = dir + "/prompts";
   if (dir.empty() || mkdir(mkdir_prompts.c_str(), 0755) != 0 ||
-      !WriteFile(mkdir_prompts + "/answer.txt", "Answer the exam question below in a few sentences.\n\n{question}\n")) {
+      !WriteText(mkdir_prompts + "/answer.txt", "Answer the exam question below in a few sentences.\n\n{question}\n")) {
     std::fprintf(stderr, "cannot set up %s\n", dir.c_str());
     return 1;
   }

@@ -13,6 +13,7 @@
 #include "engine/gate/gate_git.h"
 #include "engine/gate/gate_run.h"
 #include "engine/os/file_io.h"
+#include "engine/run/run_params.h"
 #include "engine/run/runner.h"
 
 namespace llmeval {
@@ -22,8 +23,7 @@ std::atomic<int> g_gate_interrupts{0};
 void OnGateSigint(int) { g_gate_interrupts.fetch_add(1); }
 
 std::vector<FlagSpec> GateFlags() {
-  std::vector<FlagSpec> flags = ProjectFlags();
-  std::vector<FlagSpec> own = {
+  return ProjectFlags({
       {"run", true, "gate a stored run instead of evaluating afresh", ""},
       {"baseline", true,
        "compare against: a baseline file (baseline.json), a run id, a prompt reference (prompts:/basic@production) or "
@@ -44,9 +44,7 @@ std::vector<FlagSpec> GateFlags() {
       {"junit", true, "write JUnit XML (one test case per item and scorer) to FILE", ""},
       {"json", true, "write the full report as JSON to FILE", ""},
       {"quiet", false, "no progress output", ""},
-  };
-  flags.insert(flags.end(), own.begin(), own.end());
-  return flags;
+  });
 }
 
 class GateObserver : public RunObserver {
@@ -84,6 +82,26 @@ Result<int64_t> Evaluate(const ProjectConfig& config, const RunOptions& options,
   if (!outcome.ok()) return outcome.status();
   if (outcome->status == "interrupted") *interrupted = true;
   return outcome->run_id;
+}
+
+// A baseline evaluated fresh: its run and its variants with their items.
+struct EvaluatedBaseline {
+  RunRecord run;
+  std::vector<GateTarget> targets;
+};
+
+Result<EvaluatedBaseline> EvaluateBaseline(const ProjectConfig& config, const RunOptions& options,
+                                           const std::string& what, bool quiet, bool* interrupted, Store* store) {
+  Result<int64_t> run_id = Evaluate(config, options, what, quiet, interrupted);
+  if (!run_id.ok()) return run_id.status();
+  EvaluatedBaseline evaluated;
+  Result<std::vector<GateTarget>> targets = LoadGateTargets(store, *run_id);
+  if (!targets.ok()) return targets.status();
+  Result<RunRecord> run = store->GetRun(*run_id);
+  if (!run.ok()) return run.status();
+  evaluated.run = std::move(*run);
+  evaluated.targets = std::move(*targets);
+  return evaluated;
 }
 
 // The variant of `candidates` that best matches `target`: same prompt (unless `ignore_prompt`) and same model
@@ -257,18 +275,15 @@ int CmdGate(const Args& args) {
     if (!baseline_refs.empty() && !interrupted) {
       RunOptions base = options;
       base.prompts = baseline_refs;
-      Result<int64_t> base_id = Evaluate(
-          *config, base, "their versions at " + ref + ": " + JoinStrings(baseline_refs, ", "), quiet, &interrupted);
-      if (!base_id.ok()) return Fail(command, base_id.status());
-      Result<std::vector<GateTarget>> base_targets = LoadGateTargets(store->get(), *base_id);
-      Result<RunRecord> base_run = (*store)->GetRun(*base_id);
-      if (!base_targets.ok()) return Fail(command, base_targets.status());
-      if (!base_run.ok()) return Fail(command, base_run.status());
+      Result<EvaluatedBaseline> evaluated =
+          EvaluateBaseline(*config, base, "their versions at " + ref + ": " + JoinStrings(baseline_refs, ", "), quiet,
+                           &interrupted, store->get());
+      if (!evaluated.ok()) return Fail(command, evaluated.status());
       for (GateTarget& t : targets) {
-        for (const GateTarget& b : *base_targets) {
+        for (const GateTarget& b : evaluated->targets) {
           if (b.summary.variant.prompt_name == t.summary.variant.prompt_name &&
               b.summary.variant.model == t.summary.variant.model) {
-            t.baseline = AsBaseline(ref + " (run " + std::to_string(*base_id) + ")", *base_run, b);
+            t.baseline = AsBaseline(ref + " (run " + std::to_string(evaluated->run.id) + ")", evaluated->run, b);
           }
         }
       }
@@ -303,7 +318,7 @@ int CmdGate(const Args& args) {
       }
     } else if ((kind == BaselineKind::kPrompt || kind == BaselineKind::kModel) && !interrupted) {
       RunOptions base = options;
-      Status s = ApplyRunSelection(*candidate_run, &base);  // The same items as the candidate.
+      Status s = LoadRunSelection(*candidate_run, &base);  // The same items as the candidate.
       if (!s.ok()) return Fail(command, s);
       base.prompts.clear();
       base.models.clear();
@@ -324,15 +339,14 @@ int CmdGate(const Args& args) {
         }
         *list = unique;
       }
-      Result<int64_t> base_id = Evaluate(*config, base, "the baseline " + spec, quiet, &interrupted);
-      if (!base_id.ok()) return Fail(command, base_id.status());
-      Result<std::vector<GateTarget>> base_targets = LoadGateTargets(store->get(), *base_id);
-      Result<RunRecord> base_run = (*store)->GetRun(*base_id);
-      if (!base_targets.ok()) return Fail(command, base_targets.status());
-      if (!base_run.ok()) return Fail(command, base_run.status());
+      Result<EvaluatedBaseline> evaluated =
+          EvaluateBaseline(*config, base, "the baseline " + spec, quiet, &interrupted, store->get());
+      if (!evaluated.ok()) return Fail(command, evaluated.status());
       for (GateTarget& t : targets) {
-        const GateTarget* b = Match(*base_targets, t, kind == BaselineKind::kPrompt, kind == BaselineKind::kModel);
-        if (b != nullptr) t.baseline = AsBaseline(spec + " (run " + std::to_string(*base_id) + ")", *base_run, *b);
+        const GateTarget* b = Match(evaluated->targets, t, kind == BaselineKind::kPrompt, kind == BaselineKind::kModel);
+        if (b != nullptr) {
+          t.baseline = AsBaseline(spec + " (run " + std::to_string(evaluated->run.id) + ")", evaluated->run, *b);
+        }
       }
     }
   }

@@ -23,8 +23,7 @@ std::atomic<int> g_interrupts{0};
 void OnSigint(int) { g_interrupts.fetch_add(1); }
 
 std::vector<FlagSpec> RunFlags() {
-  std::vector<FlagSpec> flags = ProjectFlags();
-  std::vector<FlagSpec> own = {
+  return ProjectFlags({
       {"prompt", true, "prompt reference(s), comma-separated or repeated: basic, basic@production, basic/3", ""},
       {"model", true, "model reference(s): sim, gpt-4.1-mini, openai:/gpt-4.1-mini, provider:model", ""},
       {"target", true, "target(s) of the config's targets: section, evaluated in place of models", ""},
@@ -48,9 +47,7 @@ std::vector<FlagSpec> RunFlags() {
       {"var", true, "template variable NAME=VALUE (repeatable)", ""},
       {"group-by", true, "break the summary down by this dataset column (e.g. category)", ""},
       {"quiet", false, "no progress output", ""},
-  };
-  flags.insert(flags.end(), own.begin(), own.end());
-  return flags;
+  });
 }
 
 // Progress: a redrawn line on a terminal, a plain line every 10% (or 5 s) otherwise.
@@ -231,8 +228,7 @@ int RunOrGenerate(const Args& args, bool generate_only) {
 int CmdRun(const Args& args) { return RunOrGenerate(args, false); }
 
 int CmdEvaluate(const Args& args) {
-  std::vector<FlagSpec> specs = ProjectFlags();
-  std::vector<FlagSpec> own = {
+  std::vector<FlagSpec> specs = ProjectFlags({
       {"run", true, "the stored run whose answers to score (required unless --resume or --traces)", ""},
       {"traces", true, "score collected traces: 'service=shop since=24h status=error KEY=VALUE limit=N' or 'all'", ""},
       {"sample", true, "with --traces: at most N traces, a stable sample", ""},
@@ -244,8 +240,7 @@ int CmdEvaluate(const Args& args) {
       {"run-name", true, "a name for the new run", ""},
       {"group-by", true, "break the summary down by this dataset column", ""},
       {"quiet", false, "no progress output", ""},
-  };
-  specs.insert(specs.end(), own.begin(), own.end());
+  });
   Result<Flags> flags = Flags::Parse(args, specs);
   if (!flags.ok()) return Fail("evaluate", flags.status());
   if (flags->Has("help")) {

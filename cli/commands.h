@@ -29,8 +29,8 @@ int CmdUi(const Args& args);       // cli/cmd_ui.cc
 int CmdReport(const Args& args);   // cli/cmd_report.cc
 int CmdCollect(const Args& args);  // cli/cmd_collect.cc
 
-// Flags every project command accepts.
-std::vector<FlagSpec> ProjectFlags();
+// Flags every project command accepts, followed by the command's `own`.
+std::vector<FlagSpec> ProjectFlags(std::vector<FlagSpec> own = {});
 
 // Loads the project config named by --config, else ./llmeval.yaml when present, else the defaults.
 Result<ProjectConfig> LoadProject(const Flags& flags);

@@ -14,10 +14,13 @@
 
 namespace llmeval {
 
-std::vector<FlagSpec> ProjectFlags() {
-  return {{"config", true, "project config file (default: ./llmeval.yaml when present)", ""},
-          {"db", true, "results store (default: .llmeval/llmeval.db beside the config; env LLMEVAL_DB)", ""},
-          {"help", false, "show this help", ""}};
+std::vector<FlagSpec> ProjectFlags(std::vector<FlagSpec> own) {
+  std::vector<FlagSpec> flags = {
+      {"config", true, "project config file (default: ./llmeval.yaml when present)", ""},
+      {"db", true, "results store (default: .llmeval/llmeval.db beside the config; env LLMEVAL_DB)", ""},
+      {"help", false, "show this help", ""}};
+  flags.insert(flags.end(), own.begin(), own.end());
+  return flags;
 }
 
 Result<ProjectConfig> LoadProject(const Flags& flags) {

@@ -8,36 +8,34 @@
 
 namespace llmeval {
 
-Assessment PassAssessment(std::string name, std::string rationale) {
+namespace {
+
+Assessment WithOutcome(std::string name, AssessmentOutcome outcome, std::string rationale) {
   Assessment a;
   a.name = std::move(name);
-  a.outcome = AssessmentOutcome::kPass;
+  a.outcome = outcome;
   a.rationale = std::move(rationale);
   return a;
+}
+
+}  // namespace
+
+Assessment PassAssessment(std::string name, std::string rationale) {
+  return WithOutcome(std::move(name), AssessmentOutcome::kPass, std::move(rationale));
 }
 
 Assessment FailAssessment(std::string name, std::string rationale) {
-  Assessment a;
-  a.name = std::move(name);
-  a.outcome = AssessmentOutcome::kFail;
-  a.rationale = std::move(rationale);
-  return a;
+  return WithOutcome(std::move(name), AssessmentOutcome::kFail, std::move(rationale));
 }
 
 Assessment ErrorAssessment(std::string name, std::string error) {
-  Assessment a;
-  a.name = std::move(name);
-  a.outcome = AssessmentOutcome::kError;
+  Assessment a = WithOutcome(std::move(name), AssessmentOutcome::kError, "");
   a.error = std::move(error);
   return a;
 }
 
 Assessment SkippedAssessment(std::string name, std::string rationale) {
-  Assessment a;
-  a.name = std::move(name);
-  a.outcome = AssessmentOutcome::kSkipped;
-  a.rationale = std::move(rationale);
-  return a;
+  return WithOutcome(std::move(name), AssessmentOutcome::kSkipped, std::move(rationale));
 }
 
 const char* AssessmentOutcomeName(AssessmentOutcome outcome) {

@@ -8,6 +8,7 @@
 
 #include "core/json_writer.h"
 #include "core/strings.h"
+#include "engine/config/yaml_json.h"
 #include "engine/os/file_io.h"
 
 namespace llmeval {
@@ -163,36 +164,6 @@ Status CheckMappingKeys(const ConfigReader& r, const YAML::Node& node) {
     if (!s.ok()) return s;
   }
   return Status::OK();
-}
-
-// Writes a YAML node as JSON: plain scalars that read as numbers or booleans keep that type.
-void YamlToJson(const YAML::Node& node, JsonWriter* w) {
-  if (node.IsMap()) {
-    w->BeginObject();
-    for (const auto& entry : node) {
-      w->Key(entry.first.as<std::string>());
-      YamlToJson(entry.second, w);
-    }
-    w->EndObject();
-  } else if (node.IsSequence()) {
-    w->BeginArray();
-    for (const auto& element : node) YamlToJson(element, w);
-    w->EndArray();
-  } else if (node.IsNull()) {
-    w->Null();
-  } else {
-    std::string text = node.as<std::string>();
-    bool quoted = node.Tag() == "!";
-    if (!quoted && (text == "true" || text == "false")) {
-      w->Bool(text == "true");
-    } else if (!quoted && ParseInt(text).has_value()) {
-      w->Int(*ParseInt(text));
-    } else if (!quoted && ParseDouble(text).has_value() && text.find_first_of("0123456789") != std::string::npos) {
-      w->Double(*ParseDouble(text));
-    } else {
-      w->String(text);
-    }
-  }
 }
 
 Status ReadProvider(const ConfigReader& r, const std::string& name, const YAML::Node& node, ProviderSettings* p) {

@@ -6,6 +6,7 @@
 
 #include "core/json_writer.h"
 #include "core/strings.h"
+#include "engine/config/yaml_json.h"
 
 namespace llmeval {
 namespace {
@@ -43,36 +44,6 @@ void WalkTemplate(const std::string& t, Text on_text, Placeholder on_placeholder
     i = end;
   }
   on_text(literal, t.size());
-}
-
-// A YAML value as JSON: plain scalars that read as numbers or booleans keep that type.
-void YamlValueToJson(const YAML::Node& node, JsonWriter* w) {
-  if (node.IsMap()) {
-    w->BeginObject();
-    for (const auto& entry : node) {
-      w->Key(entry.first.as<std::string>());
-      YamlValueToJson(entry.second, w);
-    }
-    w->EndObject();
-  } else if (node.IsSequence()) {
-    w->BeginArray();
-    for (const auto& element : node) YamlValueToJson(element, w);
-    w->EndArray();
-  } else if (node.IsNull()) {
-    w->Null();
-  } else {
-    std::string text = node.as<std::string>();
-    bool quoted = node.Tag() == "!";
-    if (!quoted && (text == "true" || text == "false")) {
-      w->Bool(text == "true");
-    } else if (!quoted && ParseInt(text).has_value()) {
-      w->Int(*ParseInt(text));
-    } else if (!quoted && ParseDouble(text).has_value() && text.find_first_of("0123456789") != std::string::npos) {
-      w->Double(*ParseDouble(text));
-    } else {
-      w->String(text);
-    }
-  }
 }
 
 ConfigPosition PositionOf(const std::string& file, const YAML::Node& node) {
@@ -190,7 +161,7 @@ Status ReadTargetSettings(const std::string& file, const std::string& name, cons
         t->body_template = v.as<std::string>();
       } else if (v.IsMap()) {
         JsonWriter w;
-        YamlValueToJson(v, &w);
+        YamlToJson(v, &w);
         t->body_template = w.Take();
       } else {
         return ErrorAt(file, v, where + ": expected a JSON text or a mapping");

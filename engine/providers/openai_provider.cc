@@ -1,10 +1,10 @@
 #include "engine/providers/openai_provider.h"
 
 #include <cstdlib>
-#include <deque>
 #include <mutex>
 #include <random>
 
+#include "engine/http/concurrency_slots.h"
 #include "engine/http/rate_limiter.h"
 #include "engine/providers/openai_client_codec.h"
 #include "engine/providers/retry_policy.h"
@@ -20,6 +20,7 @@ struct OpenAIProvider::State {
         limiter(RateLimiterOptions{.requests_per_minute = config.requests_per_minute,
                                    .tokens_per_minute = config.tokens_per_minute},
                 k),
+        slots(config.max_concurrency),
         random(config.jitter_seed != 0 ? config.jitter_seed : std::random_device()()) {
     retry.max_attempts = std::max(1, config.max_attempts);
     retry.base_delay_ns = config.retry_base_delay_ms * 1'000'000;
@@ -49,11 +50,10 @@ struct OpenAIProvider::State {
   RetryOptions retry;
   std::string url;                           // {base_url}/chat/completions
   HttpHeaders json_headers, stream_headers;  // Every request's headers, built once.
+  ConcurrencySlots slots;                    // max_concurrency.
 
-  mutable std::mutex mu;  // Guards the fields below.
+  std::mutex mu;  // Guards `random`.
   std::mt19937_64 random;
-  int in_flight = 0;
-  std::deque<std::shared_ptr<Call>> queue;
 };
 
 struct OpenAIProvider::Call {
@@ -95,17 +95,7 @@ void Finish(const std::shared_ptr<Call>& call, Status status) {
   State& state = *call->state;
   call->result.status = std::move(status);
   call->result.response.attempts = call->attempt;
-  std::shared_ptr<Call> next;
-  {
-    std::lock_guard<std::mutex> lock(state.mu);
-    if (!state.queue.empty()) {
-      next = std::move(state.queue.front());
-      state.queue.pop_front();
-    } else {
-      --state.in_flight;
-    }
-  }
-  if (next) BeginAttempt(next, 0);
+  state.slots.Release();
   ChatCallback done = std::move(call->done);
   ChatResult result = std::move(call->result);
   done(std::move(result));
@@ -268,28 +258,14 @@ void OpenAIProvider::Chat(ChatRequest request, ChatCallback done) {
   http.connect_timeout_ms = config.connect_timeout_ms;
   http.total_timeout_ms = config.timeout_ms;
 
-  {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    if (state_->in_flight >= std::max(1, config.max_concurrency)) {
-      state_->queue.push_back(std::move(call));
-      return;
-    }
-    ++state_->in_flight;
-  }
-  BeginAttempt(call, 0);
+  state_->slots.Acquire([call] { BeginAttempt(call, 0); });
 }
 
 const std::string& OpenAIProvider::name() const { return state_->config.name; }
 
-int OpenAIProvider::in_flight() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->in_flight;
-}
+int OpenAIProvider::in_flight() const { return state_->slots.in_flight(); }
 
-size_t OpenAIProvider::queued() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->queue.size();
-}
+size_t OpenAIProvider::queued() const { return state_->slots.queued(); }
 
 double OpenAIProvider::rate_factor() const { return state_->limiter.factor(); }
 

@@ -177,17 +177,10 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
   }
 
   // Threads: the writer, the cache reader, the CPU workers; the feed reads the source on its own connection.
-  Result<std::unique_ptr<Store>> writer_store = Store::Open(store_path);
-  if (!writer_store.ok()) return writer_store.status();
-  StoreWriter writer(std::move(writer_store.value()));
-  ctx.writer = &writer;
-  std::unique_ptr<ResponseCache> cache;
-  if (options.use_cache && config.cache) {
-    Result<std::unique_ptr<Store>> cache_store = Store::Open(store_path);
-    if (!cache_store.ok()) return cache_store.status();
-    cache = std::make_unique<ResponseCache>(std::move(cache_store.value()));
-    ctx.cache = cache.get();
-  }
+  Result<RunConnections> connections = OpenRunConnections(store_path, options.use_cache && config.cache);
+  if (!connections.ok()) return connections.status();
+  ctx.writer = connections->writer.get();
+  ctx.cache = connections->cache.get();
   Result<std::unique_ptr<Store>> feed_store = Store::Open(store_path);
   if (!feed_store.ok()) return feed_store.status();
   std::random_device rd;
@@ -198,15 +191,14 @@ Result<RunOutcome> ExecuteEvaluate(const ProjectConfig& config, const EvaluateOp
 
   for (const std::string& warning : ConcurrencyWarnings(concurrency, providers)) observer->OnWarning(warning);
   observer->OnStart(ctx.run_id, *source_items, done.size());
-  RunDrive drive;
-  drive.store = store.get();
-  drive.writer = &writer;
-  drive.cpu = &cpu;
-  drive.observer = observer;
-  drive.interrupts = interrupts;
-  drive.run_id = ctx.run_id;
-  drive.command = "evaluate";
-  drive.concurrency = concurrency;
+  RunDrive drive{.store = store.get(),
+                 .writer = connections->writer.get(),
+                 .cpu = &cpu,
+                 .observer = observer,
+                 .interrupts = interrupts,
+                 .run_id = ctx.run_id,
+                 .command = "evaluate",
+                 .concurrency = concurrency};
   RunOutcome outcome;
   outcome.run_id = ctx.run_id;
   outcome.source_run_id = source->id;

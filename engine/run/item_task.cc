@@ -105,17 +105,8 @@ void ItemTask::Start() {
     if (column >= 0 && static_cast<size_t>(column) < row_.values.size()) variables_[placeholder] = row_.values[column];
   }
 
+  StartItemSpan(row_.index, repeat_);
   const VariantRecord& v = variant_->record;
-  root_ = trace_.StartSpan(std::string(semconv::kSpanEvalItem) + " " + v.prompt_name, SpanKind::kInternal);
-  trace_.SetAttribute(root_, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeEvalItem));
-  trace_.SetAttribute(root_, semconv::kOpenInferenceSpanKind, std::string(semconv::kKindChain));
-  trace_.SetAttribute(root_, semconv::kLlmevalRunId, std::to_string(ctx_->run_id));
-  trace_.SetAttribute(root_, semconv::kLlmevalItemId, record_.item_key);
-  trace_.SetAttribute(root_, semconv::kLlmevalItemIndex, row_.index);
-  trace_.SetAttribute(root_, semconv::kLlmevalPromptName, v.prompt_name);
-  trace_.SetAttribute(root_, semconv::kLlmevalPromptVersion, std::to_string(v.prompt_version));
-  trace_.SetAttribute(root_, semconv::kLlmevalRepeat, static_cast<int64_t>(repeat_));
-  trace_.SetAttribute(root_, semconv::kLlmevalModel, v.model);
 
   if (variant_->target != nullptr && !variant_->target_prompt) {
     answer_start_mono_ = ctx_->clock->NowMonotonicNanos();
@@ -174,20 +165,24 @@ void ItemTask::StartFromStored(const ItemRecord& stored, std::vector<ToolCallRec
   for (const auto& [name, value] : ctx_->fixed_variables) variables_[name] = value;
   output_ = stored.output.value_or("");
   tool_records_ = std::move(tool_calls);
+  StartItemSpan(record_.row_index, record_.repeat);
+  trace_.SetAttribute(root_, semconv::kInputValue, record_.rendered_input);
+  if (stored.output.has_value()) trace_.SetAttribute(root_, semconv::kOutputValue, *stored.output);
+  ScoreCode();
+}
+
+void ItemTask::StartItemSpan(int64_t row_index, int repeat) {
   const VariantRecord& v = variant_->record;
   root_ = trace_.StartSpan(std::string(semconv::kSpanEvalItem) + " " + v.prompt_name, SpanKind::kInternal);
   trace_.SetAttribute(root_, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeEvalItem));
   trace_.SetAttribute(root_, semconv::kOpenInferenceSpanKind, std::string(semconv::kKindChain));
   trace_.SetAttribute(root_, semconv::kLlmevalRunId, std::to_string(ctx_->run_id));
   trace_.SetAttribute(root_, semconv::kLlmevalItemId, record_.item_key);
-  trace_.SetAttribute(root_, semconv::kLlmevalItemIndex, record_.row_index);
+  trace_.SetAttribute(root_, semconv::kLlmevalItemIndex, row_index);
   trace_.SetAttribute(root_, semconv::kLlmevalPromptName, v.prompt_name);
   trace_.SetAttribute(root_, semconv::kLlmevalPromptVersion, std::to_string(v.prompt_version));
-  trace_.SetAttribute(root_, semconv::kLlmevalRepeat, static_cast<int64_t>(record_.repeat));
+  trace_.SetAttribute(root_, semconv::kLlmevalRepeat, static_cast<int64_t>(repeat));
   trace_.SetAttribute(root_, semconv::kLlmevalModel, v.model);
-  trace_.SetAttribute(root_, semconv::kInputValue, record_.rendered_input);
-  if (stored.output.has_value()) trace_.SetAttribute(root_, semconv::kOutputValue, *stored.output);
-  ScoreCode();
 }
 
 void ItemTask::Call(ChatProvider* provider, const std::string& provider_key, const std::string& provider_name,

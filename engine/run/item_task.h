@@ -38,6 +38,8 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
   void Call(ChatProvider* provider, const std::string& provider_key, const std::string& provider_name,
             ChatRequest request, SpanHandle parent, const char* purpose, ReplyCallback done);
   void CallModel();
+  // The item's root span (eval_item) with the run, item, variant and repeat attributes.
+  void StartItemSpan(int64_t row_index, int repeat);
   void CallTarget();  // engine/run/item_task_target.cc
   void OnModelReply(ChatResult result, bool cache_hit);
   void RunTools(std::vector<ToolCall> calls);

@@ -72,4 +72,17 @@ PriceTable BuildPriceTable(const ProjectConfig& config) {
   return prices;
 }
 
+Result<RunConnections> OpenRunConnections(const std::string& store_path, bool use_cache) {
+  RunConnections connections;
+  Result<std::unique_ptr<Store>> writer_store = Store::Open(store_path);
+  if (!writer_store.ok()) return writer_store.status();
+  connections.writer = std::make_unique<StoreWriter>(std::move(writer_store.value()));
+  if (use_cache) {
+    Result<std::unique_ptr<Store>> cache_store = Store::Open(store_path);
+    if (!cache_store.ok()) return cache_store.status();
+    connections.cache = std::make_unique<ResponseCache>(std::move(cache_store.value()));
+  }
+  return connections;
+}
+
 }  // namespace llmeval

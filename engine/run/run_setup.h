@@ -3,6 +3,7 @@
 #ifndef LLMEVAL_ENGINE_RUN_RUN_SETUP_H_
 #define LLMEVAL_ENGINE_RUN_RUN_SETUP_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "engine/run/run_context.h"
 #include "engine/run/runner.h"
 #include "engine/store/store.h"
+#include "engine/store/store_writer.h"
 
 namespace llmeval {
 
@@ -25,6 +27,14 @@ Status SetupJudge(ProviderSet* providers, const std::string& judge_ref, RunConte
 
 // The default prices with the config's overrides.
 PriceTable BuildPriceTable(const ProjectConfig& config);
+
+// The store connections a run's threads own besides the caller's: the writer thread's, and the response cache's
+// (null unless `use_cache`).
+struct RunConnections {
+  std::unique_ptr<StoreWriter> writer;
+  std::unique_ptr<ResponseCache> cache;
+};
+Result<RunConnections> OpenRunConnections(const std::string& store_path, bool use_cache);
 
 // `outcome` with the most app and judge calls ctx's gauges saw in flight at once.
 Result<RunOutcome> NoteCallsInFlight(const RunContext& ctx, Result<RunOutcome> outcome);

@@ -389,17 +389,10 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   }
 
   // 7. Threads: the writer, the cache reader, tool workers.
-  Result<std::unique_ptr<Store>> writer_store = Store::Open(store_path);
-  if (!writer_store.ok()) return writer_store.status();
-  StoreWriter writer(std::move(writer_store.value()));
-  ctx.writer = &writer;
-  std::unique_ptr<ResponseCache> cache;
-  if (options.use_cache && config.cache) {
-    Result<std::unique_ptr<Store>> cache_store = Store::Open(store_path);
-    if (!cache_store.ok()) return cache_store.status();
-    cache = std::make_unique<ResponseCache>(std::move(cache_store.value()));
-    ctx.cache = cache.get();
-  }
+  Result<RunConnections> connections = OpenRunConnections(store_path, options.use_cache && config.cache);
+  if (!connections.ok()) return connections.status();
+  ctx.writer = connections->writer.get();
+  ctx.cache = connections->cache.get();
   IdGenerator ids(RandomSeed());
   ctx.ids = &ids;
   ThreadPool tool_pool(ctx.tool_specs.empty() ? 1 : std::min(concurrency, 32));
@@ -421,15 +414,14 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   for (const std::string& f : options.filters) filters.push_back(*ParseRowFilter(f));
   ItemFeed feed(reader.get(), *RowSelector::Create(filters, ctx.columns), options.sample > 0 ? &scan->sampled : nullptr,
                 options.limit, &ctx.variants, repeat, &done);
-  RunDrive drive;
-  drive.store = store.get();
-  drive.writer = &writer;
-  drive.cpu = &cpu;
-  drive.observer = observer;
-  drive.interrupts = interrupts;
-  drive.run_id = run_id;
-  drive.command = "run";
-  drive.concurrency = concurrency;
+  RunDrive drive{.store = store.get(),
+                 .writer = connections->writer.get(),
+                 .cpu = &cpu,
+                 .observer = observer,
+                 .interrupts = interrupts,
+                 .run_id = run_id,
+                 .command = "run",
+                 .concurrency = concurrency};
   RunOutcome outcome;
   outcome.run_id = run_id;
   outcome.concurrency = concurrency;

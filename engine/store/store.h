@@ -296,6 +296,9 @@ class Store {
  private:
   Store(std::unique_ptr<SqliteDb> db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
   Status Migrate();
+  // ForEachItem and ForEachItemWithSpans: items with their assessments (and spans), in item order.
+  Status ForEachItemMerged(int64_t run_id, bool with_text, bool with_spans,
+                           const std::function<void(const ItemRecord&)>& fn);
   Result<int64_t> ExperimentId(const std::string& name);
 
   std::unique_ptr<SqliteDb> db_;

@@ -299,34 +299,7 @@ Result<std::vector<ItemRecord>> Store::Items(int64_t run_id) {
 }
 
 Status Store::ForEachItem(int64_t run_id, bool with_text, const std::function<void(const ItemRecord&)>& fn) {
-  // Both cursors walk the run's unique (run_id, variant_id, row_index, repeat) index, the assessments of an item in id
-  // order through assessments_by_item: no ORDER BY needs SQLite's sorter, whose memory (up to 250 pages each, 4 MB
-  // with 16 KiB pages) grew with the run. Both statements read the same snapshot (one connection).
-  constexpr char kOrder[] = " ORDER BY i.variant_id, i.row_index, i.repeat";
-  auto q = db_->Prepare(SelectItems(with_text ? "i.inputs_json, i.rendered_input, i.output" : "'{}', '', NULL") +
-                        "FROM items i WHERE i.run_id = ?" + kOrder);
-  if (!q.ok()) return q.status();
-  auto a = db_->Prepare(std::string("SELECT ") + kAssessmentColumns +
-                        "FROM assessments a JOIN items i ON i.id = a.item_id WHERE i.run_id = ?" + kOrder + ", a.id");
-  if (!a.ok()) return a.status();
-  (*q)->Bind(1, run_id);
-  (*a)->Bind(1, run_id);
-  Result<bool> a_row = (*a)->Step();
-  if (!a_row.ok()) return a_row.status();
-  while (true) {
-    Result<bool> row = (*q)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    ItemRecord it = ReadItem(**q);
-    // The assessment cursor lists the same items in the same order: this item's rows, if any, come next.
-    while (*a_row && (*a)->Int(0) == it.id) {
-      it.assessments.push_back(ReadAssessment(**a));
-      a_row = (*a)->Step();
-      if (!a_row.ok()) return a_row.status();
-    }
-    fn(it);
-  }
-  return Status::OK();
+  return ForEachItemMerged(run_id, with_text, false, fn);
 }
 
 Result<std::vector<ItemRecord>> Store::ItemPage(int64_t run_id, const ItemSlot* after, int limit) {

@@ -1,11 +1,11 @@
 #include "engine/targets/http_target.h"
 
 #include <cstdlib>
-#include <deque>
 #include <mutex>
 #include <random>
 
 #include "core/json_writer.h"
+#include "engine/http/concurrency_slots.h"
 #include "engine/http/rate_limiter.h"
 #include "engine/providers/retry_policy.h"
 #include "engine/targets/target_reply.h"
@@ -18,6 +18,7 @@ struct HttpTarget::State {
         transport(t),
         clock(k),
         limiter(RateLimiterOptions{.requests_per_minute = settings.requests_per_minute}, k),
+        slots(settings.max_concurrency),
         random(std::random_device()()) {
     retry.max_attempts = std::max(1, settings.max_attempts);
   }
@@ -31,11 +32,10 @@ struct HttpTarget::State {
   Clock* const clock;
   RateLimiter limiter;
   RetryOptions retry;
+  ConcurrencySlots slots;  // max_concurrency.
 
-  std::mutex mu;  // Guards the fields below.
+  std::mutex mu;  // Guards `random`.
   std::mt19937_64 random;
-  int in_flight = 0;
-  std::deque<std::shared_ptr<Call>> queue;
 };
 
 struct HttpTarget::Call {
@@ -58,17 +58,7 @@ void Finish(const std::shared_ptr<Call>& call, Status status) {
   State& state = *call->state;
   call->result.chat.status = std::move(status);
   call->result.chat.response.attempts = call->attempt;
-  std::shared_ptr<Call> next;
-  {
-    std::lock_guard<std::mutex> lock(state.mu);
-    if (!state.queue.empty()) {
-      next = std::move(state.queue.front());
-      state.queue.pop_front();
-    } else {
-      --state.in_flight;
-    }
-  }
-  if (next) BeginAttempt(next, 0);
+  state.slots.Release();
   TargetCallback done = std::move(call->done);
   done(std::move(call->result));
 }
@@ -212,15 +202,7 @@ void HttpTarget::Invoke(TargetRequest request, TargetCallback done) {
   http.body = s.body_template.empty() ? VariablesJson(request.variables)
                                       : RenderBodyTemplate(s.body_template, request.variables);
   call->result.request_body = http.body;
-  {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    if (state_->in_flight >= std::max(1, s.max_concurrency)) {
-      state_->queue.push_back(std::move(call));
-      return;
-    }
-    ++state_->in_flight;
-  }
-  BeginAttempt(call, 0);
+  state_->slots.Acquire([call] { BeginAttempt(call, 0); });
 }
 
 }  // namespace llmeval
