@@ -149,9 +149,10 @@ inline constexpr char kLlmevalRetryCount[] = "llmeval.retry.count";  // int
 inline constexpr char kLlmevalCacheHit[] = "llmeval.cache.hit";      // bool, answered from the response cache
 
 // ---- llmeval: agents. ----
-inline constexpr char kLlmevalAgentTurns[] = "llmeval.agent.turns";             // int
-inline constexpr char kLlmevalAgentMaxTurns[] = "llmeval.agent.max_turns";      // int
-inline constexpr char kLlmevalAgentStopReason[] = "llmeval.agent.stop_reason";  // "final", "max_turns", "error"
+inline constexpr char kLlmevalAgentTurns[] = "llmeval.agent.turns";              // int
+inline constexpr char kLlmevalAgentMaxTurns[] = "llmeval.agent.max_turns";       // int
+inline constexpr char kLlmevalConversationTurn[] = "llmeval.conversation.turn";  // int, 1-based
+inline constexpr char kLlmevalAgentStopReason[] = "llmeval.agent.stop_reason";   // "final", "max_turns", "error"
 
 // ---- llmeval: scorers. ----
 inline constexpr char kLlmevalScorerName[] = "llmeval.scorer.name";  // string

@@ -79,9 +79,13 @@ Status TakeScorerScope(const ProjectConfig& config, const ScorerSettings& scorer
     *per_turn = scope == "turn";
   }
   w.EndObject();
-  const std::vector<std::string>& judges = JudgeKinds();
-  if (*per_turn && std::find(judges.begin(), judges.end(), scorer.type) != judges.end()) {
-    return Status::InvalidInput(where + "scope: turn applies to code scorers; a judge sees the whole conversation");
+  static const char* const kWholeConversation[] = {"goal_achieved", "trajectory", "turns_to_goal",
+                                                   "knowledge_retention"};
+  for (const char* kind : kWholeConversation) {
+    if (*per_turn && scorer.type == kind) {
+      return Status::InvalidInput(where + "scope: turn does not apply to " + scorer.type +
+                                  ", which scores the whole conversation");
+    }
   }
   *params_json = w.Take();
   return Status::OK();

@@ -15,7 +15,7 @@ namespace llmeval {
 namespace {
 
 constexpr char kSpanTypeTurn[] = "conversation_turn";
-constexpr char kAttrTurn[] = "llmeval.conversation.turn";
+constexpr const char* kAttrTurn = semconv::kLlmevalConversationTurn;
 constexpr char kAttrTurns[] = "llmeval.conversation.turns";
 constexpr char kAttrStopReason[] = "llmeval.conversation.stop_reason";
 constexpr char kAttrMode[] = "llmeval.conversation.mode";
@@ -186,46 +186,6 @@ void ItemTask::AskSimulator() {
         }
         NextUserTurn(std::move(text));
       });
-}
-
-Assessment ItemTask::ScoreTurns(const Scorer& scorer, SpanHandle parent) {
-  if (scoring_.transcript.empty()) return scorer.Score(scoring_);  // Not a conversation: the item is its one turn.
-  ScoringContext turn = scoring_;
-  std::vector<ChatMessage> history;
-  int turns = 0, passed = 0, decided = 0;
-  std::string first_failure;
-  for (const ChatMessage& m : scoring_.transcript) {
-    if (m.role == "assistant" && m.content.has_value() && !m.content->empty()) {
-      ++turns;
-      turn.output = *m.content;
-      turn.rendered_input = ConversationText(history);
-      Assessment t = scorer.Score(turn);
-      SpanHandle span =
-          trace_.StartSpan(std::string(semconv::kSpanScore) + " " + scorer.name() + " turn " + std::to_string(turns),
-                           SpanKind::kInternal, parent);
-      trace_.SetAttribute(span, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeScorer));
-      trace_.SetAttribute(span, kAttrTurn, static_cast<int64_t>(turns));
-      trace_.SetAttribute(span, semconv::kGenAiEvaluationName, scorer.name());
-      trace_.SetAttribute(span, semconv::kGenAiEvaluationScoreLabel, std::string(AssessmentOutcomeName(t.outcome)));
-      if (t.score.has_value()) trace_.SetAttribute(span, semconv::kGenAiEvaluationScoreValue, *t.score);
-      const std::string& why = t.outcome == AssessmentOutcome::kError ? t.error : t.rationale;
-      if (!why.empty()) trace_.SetAttribute(span, semconv::kGenAiEvaluationExplanation, why);
-      trace_.End(span);
-      if (t.outcome == AssessmentOutcome::kPass) ++passed;
-      if (t.outcome == AssessmentOutcome::kPass || t.outcome == AssessmentOutcome::kFail) ++decided;
-      if (t.outcome == AssessmentOutcome::kFail && first_failure.empty()) {
-        first_failure = "turn " + std::to_string(turns) + ": " + t.rationale;
-      }
-    }
-    history.push_back(m);
-  }
-  if (decided == 0)
-    return ErrorAssessment(scorer.name(), "none of the " + std::to_string(turns) + " turns was decided");
-  std::string summary = std::to_string(passed) + " of " + std::to_string(decided) + " turns pass";
-  Assessment a = passed == decided ? PassAssessment(scorer.name(), summary)
-                                   : FailAssessment(scorer.name(), summary + "; first failing " + first_failure);
-  a.score = static_cast<double>(passed) / static_cast<double>(decided);
-  return a;
 }
 
 void ItemTask::EndConversation(const std::string& stop_reason) {

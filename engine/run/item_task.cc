@@ -473,6 +473,19 @@ void ItemTask::NextJudge() {
     trace_.SetAttribute(judge_span_, semconv::kLlmevalScorerType, std::string("llm_judge"));
     judge_samples_.clear();
     judge_sample_ = 0;
+    judge_parent_ = judge_span_;
+    judge_scoring_ = &scoring_;
+    if (ctx_->conversation.turn_scorers.count(judge->name()) > 0 && !scoring_.transcript.empty()) {
+      judge_turns_ = TurnContexts();
+      judge_turn_ = 0;
+      judge_turn_verdicts_.clear();
+      if (AskJudgeTurn(judge)) return;
+      Assessment none = judge_turns_.empty() ? ErrorAssessment(judge->name(), "the conversation has no assistant turn")
+                                             : CombineTurns(judge->name(), judge_turn_verdicts_);
+      judge_turns_.clear();
+      OnJudgeVerdict(judge, std::move(none));
+      return;
+    }
     std::optional<ChatRequest> request = judge->BuildJudgeRequest(scoring_, 0);
     if (!request.has_value()) {
       Assessment a = SkippedAssessment(judge->name(), "the judge does not apply to this item");
@@ -501,7 +514,7 @@ void ItemTask::AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRe
   }
   ChatRequest sent = request;
   auto self = shared_from_this();
-  Call(provider, *provider_key, *provider_name, std::move(request), judge_span_, semconv::kPurposeJudge,
+  Call(provider, *provider_key, *provider_name, std::move(request), judge_parent_, semconv::kPurposeJudge,
        [this, self, judge, sample, reask, sent](ChatResult result, bool) {
          if (!reask) judge_samples_.push_back(JudgeSampleResult());
          JudgeSampleResult& out = judge_samples_.back();
@@ -528,19 +541,33 @@ void ItemTask::AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRe
          }
          int next = sample + 1;
          if (next < judge->samples()) {
-           std::optional<ChatRequest> again = judge->BuildJudgeRequest(scoring_, next);
+           std::optional<ChatRequest> again = judge->BuildJudgeRequest(*judge_scoring_, next);
            if (again.has_value()) {
              AskJudge(judge, next, false, std::move(*again));
              return;
            }
          }
-         Assessment a = judge->Combine(judge_samples_);
-         a.name = judge->name();
-         SetAssessmentAttributes(&trace_, judge_span_, a);
-         assessments_.push_back(ToRow(a));
-         ++judge_index_;
-         NextJudge();
+         OnJudgeVerdict(judge, judge->Combine(judge_samples_));
        });
+}
+
+void ItemTask::OnJudgeVerdict(const JudgeScorer* judge, Assessment verdict) {
+  if (!judge_turns_.empty()) {
+    if (judge_turn_ < judge_turns_.size()) {  // The verdict on turn judge_turn_.
+      EndTurnSpan(judge_parent_, static_cast<int>(judge_turn_) + 1, judge->name(), verdict);
+      judge_turn_verdicts_.push_back(std::move(verdict));
+      ++judge_turn_;
+      if (AskJudgeTurn(judge)) return;
+      verdict = CombineTurns(judge->name(), judge_turn_verdicts_);
+    }
+    judge_turns_.clear();
+    judge_scoring_ = &scoring_;
+  }
+  verdict.name = judge->name();
+  SetAssessmentAttributes(&trace_, judge_span_, verdict);
+  assessments_.push_back(ToRow(verdict));
+  ++judge_index_;
+  NextJudge();
 }
 
 void ItemTask::Finish() {

@@ -52,14 +52,20 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
   void AskSimulator();
   void EndConversation(const std::string& stop_reason);
   void CloseConversation(const std::string& stop_reason);
-  // A `scope: turn` scorer: scored on every assistant turn (a span each under `parent`), combined as the share of
-  // turns passing (pass when all decided turns pass).
-  Assessment ScoreTurns(const Scorer& scorer,
-                        SpanHandle parent);  // From FinishAnswer: ends the turn span, fills scoring_.
-  void ScoreCode();
+  // `scope: turn` scorers (turn_scores.cc): scored on every assistant turn of a conversation, each turn with the
+  // history before it as its input (a `score NAME turn N` span each), combined as the share of decided turns passing.
+  std::vector<ScoringContext> TurnContexts() const;
+  Assessment ScoreTurns(const Scorer& scorer, SpanHandle parent);
+  // Starts the judge call for turn judge_turn_ (skipping turns the judge does not apply to); false when none is left.
+  bool AskJudgeTurn(const JudgeScorer* judge);
+  void EndTurnSpan(SpanHandle span, int turn, const std::string& scorer, const Assessment& verdict);
+  static Assessment CombineTurns(const std::string& name, const std::vector<Assessment>& turns);
+
+  void ScoreCode();  // From FinishAnswer: fills scoring_, runs the code scorers.
   void NextJudge();
   void AskJudge(const JudgeScorer* judge, int sample, bool reask, ChatRequest request);
-  void FinishJudge();
+  // A judge sample set is combined into `verdict`: the next turn of a `scope: turn` judge, or the judge's assessment.
+  void OnJudgeVerdict(const JudgeScorer* judge, Assessment verdict);
   void Finish();
 
   const RunContext* ctx_;
@@ -94,6 +100,11 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
   int judge_sample_ = 0;
   std::vector<JudgeSampleResult> judge_samples_;
   SpanHandle judge_span_;
+  SpanHandle judge_parent_;                        // The judge calls' parent: judge_span_, or the turn's span.
+  const ScoringContext* judge_scoring_ = nullptr;  // What the judge sees: &scoring_, or the turn's context.
+  std::vector<ScoringContext> judge_turns_;        // A `scope: turn` judge's turns; empty otherwise.
+  size_t judge_turn_ = 0;
+  std::vector<Assessment> judge_turn_verdicts_;
 
   std::mutex tools_mu_;
 };

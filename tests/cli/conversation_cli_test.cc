@@ -395,9 +395,58 @@ TEST(CliConversation, TurnScopeScoresEveryAssistantTurnAsTheShareOfTurnsPassing)
   }
   EXPECT_EQ(turn_scores, 2);
 
-  MakeProject(&project, "  - {name: judged, type: relevance_to_query, scope: turn}\nconversation: {mode: as_given}\n",
-              "sim");
-  project.ExpectRefused({"run"}, "scope: turn applies to code scorers");
+  MakeProject(&project, "  - {name: goal, type: goal_achieved, scope: turn}\nconversation: {mode: as_given}\n", "sim");
+  project.ExpectRefused({"run"}, "scope: turn does not apply to goal_achieved");
+}
+
+TEST(CliConversation, TurnScopeJudgeAsksTheJudgeOncePerAssistantTurn) {
+  SimServer server;
+  CliProject project;
+  MakeProject(&project,
+              "  - name: mentions\n"
+              "    type: guidelines\n"
+              "    guidelines: [\"The answer should mention 'integration'.\"]\n"
+              "    scope: turn\n"
+              "judge: openai:sim\n"
+              "conversation: {mode: as_given}\n");
+  CommandResult r = project.Run({"run", "--quiet"}, server.env());
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  CommandResult exported = project.Run({"runs", "export", "1", "--format", "jsonl"});
+  simdjson::dom::parser parser;
+  simdjson::dom::document_stream docs;
+  ASSERT_EQ(parser.parse_many(exported.out).get(docs), simdjson::SUCCESS);
+  std::map<std::string, std::string> rationale, outcome;
+  for (auto doc : docs) {
+    std::string id(doc.value()["item_id"].get_string().value());
+    for (auto a : doc.value()["assessments"].get_array()) {
+      if (std::string_view(a["name"].get_string().value()) != "mentions") continue;
+      outcome[id] = std::string(a["outcome"].get_string().value());
+      rationale[id] = std::string(a["rationale"].get_string().value());
+    }
+  }
+  // c1's first answer ("A test of one unit.") does not mention it, its second does.
+  EXPECT_EQ(outcome["c1"], "fail");
+  EXPECT_THAT(rationale["c1"], HasSubstr("1 of 2 turns pass; first failing turn 1:"));
+  // c2 has one answer with text (the tool-calling turn has none), and it does not mention integration.
+  EXPECT_EQ(outcome["c2"], "fail");
+  EXPECT_THAT(rationale["c2"], HasSubstr("0 of 1 turns pass"));
+
+  // Each turn's verdict is a span of its own, holding that turn's judge call.
+  std::map<std::string, Item> items = Export(project, "1");
+  std::vector<SpanView> spans = Spans(project, "1", items["c1"].trace_id);
+  std::map<std::string, std::string> turn_span_ids;
+  for (SpanView& s : spans) {
+    if (s.name.rfind("score mentions turn ", 0) == 0) {
+      turn_span_ids[s.id] = s.name;
+      EXPECT_EQ(s.attributes["gen_ai.evaluation.score.label"], s.name.back() == '1' ? "fail" : "pass") << s.name;
+    }
+  }
+  EXPECT_EQ(turn_span_ids.size(), 2u);
+  int judge_calls_under_turns = 0;
+  for (SpanView& s : spans) {
+    if (s.name.rfind("chat ", 0) == 0 && turn_span_ids.count(s.parent) > 0) ++judge_calls_under_turns;
+  }
+  EXPECT_EQ(judge_calls_under_turns, 2);
 }
 
 TEST(CliConversation, RunsComparePairsConversationsByItemKey) {
