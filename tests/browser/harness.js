@@ -190,9 +190,10 @@ class Harness {
     assert.strictEqual(await page.evaluate(() => typeof window.__pwned), 'undefined', `${what}: the payload ran`);
   }
 
-  // Starts `llmeval ui --port 0 --exit-after 120` in the project; resolves to its base URL (http://127.0.0.1:PORT/).
-  startUi() {
-    const child = childProcess.spawn(this.binary, ['ui', '--port', '0', '--exit-after', '120'],
+  // Starts `llmeval ui --port 0 --exit-after 120` (and `extraArgs`) in the project; resolves to its base URL
+  // (http://127.0.0.1:PORT/).
+  startUi(extraArgs = []) {
+    const child = childProcess.spawn(this.binary, ['ui', '--port', '0', '--exit-after', '120', ...extraArgs],
       { cwd: this.project, stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.push(child);
     let out = '';
