@@ -67,14 +67,11 @@ Result<MonitorPass> MonitorOnce(const ProjectConfig& config, const MonitorOption
   Result<std::unique_ptr<Store>> opened = Store::Open(StorePath(config, options.db));
   if (!opened.ok()) return opened.status();
   Store* store = opened->get();
-  Result<std::vector<CollectedRoot>> roots = CollectedRoots(store, options.query);
+  CollectedTraceQuery query = options.query;
+  query.unseen_by_monitor = options.name;
+  Result<std::vector<CollectedRoot>> roots = CollectedRoots(store, query);
   if (!roots.ok()) return roots.status();
-  Result<std::unordered_set<std::string>> seen = MonitorSeenTraces(store, options.name);
-  if (!seen.ok()) return seen.status();
-  std::vector<CollectedRoot> fresh;
-  for (CollectedRoot& r : *roots) {
-    if (!seen->count(r.root.span.trace_id)) fresh.push_back(std::move(r));
-  }
+  std::vector<CollectedRoot> fresh = std::move(roots.value());
   pass.new_traces = static_cast<int64_t>(fresh.size());
   // Oldest first: with a cap, the newest wait for the next pass.
   std::stable_sort(fresh.begin(), fresh.end(), [](const CollectedRoot& a, const CollectedRoot& b) {

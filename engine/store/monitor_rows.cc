@@ -3,20 +3,6 @@
 
 namespace llmeval {
 
-Result<std::unordered_set<std::string>> MonitorSeenTraces(Store* store, const std::string& monitor) {
-  auto q = store->db()->Prepare("SELECT trace_id FROM monitor_scored WHERE monitor = ?");
-  if (!q.ok()) return q.status();
-  (*q)->Bind(1, monitor);
-  std::unordered_set<std::string> seen;
-  for (;;) {
-    Result<bool> row = (*q)->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    seen.insert((*q)->Text(0));
-  }
-  return seen;
-}
-
 Status RecordMonitorTraces(Store* store, const std::string& monitor, const std::vector<MonitorTraceState>& traces,
                            const std::vector<MonitorVerdictRow>& verdicts, int64_t now_unix_ns) {
   SqliteDb* db = store->db();

@@ -1,7 +1,8 @@
 // The store side of `llmeval monitor` (schema migrations 5 and 6): per monitor (a name, by default its trace query),
 // which collected traces it has already considered and what became of each (scored by an evaluate run, not sampled,
 // or skipped with its reason), and every scorer's verdict on every scored trace, keyed by the trace's own start time
-// so the rolling windows can be read back after a restart. Each trace is considered once per monitor.
+// so the rolling windows can be read back after a restart. Each trace is considered once per monitor
+// (CollectedTraceQuery::unseen_by_monitor selects the traces a monitor has not considered yet).
 //
 // Functions take the Store (one connection) and use it from the calling thread only.
 #ifndef LLMEVAL_ENGINE_STORE_MONITOR_ROWS_H_
@@ -10,16 +11,12 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "core/status.h"
 #include "engine/store/store.h"
 
 namespace llmeval {
-
-// The trace ids `monitor` has already considered, whatever became of them.
-Result<std::unordered_set<std::string>> MonitorSeenTraces(Store* store, const std::string& monitor);
 
 struct MonitorTraceState {
   std::string trace_id;
