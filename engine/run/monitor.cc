@@ -2,8 +2,10 @@
 #include "engine/run/monitor.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <unordered_map>
 
+#include "core/strings.h"
 #include "engine/run/evaluator.h"
 #include "engine/run/runner.h"
 #include "engine/run/trace_import.h"
@@ -54,6 +56,23 @@ Result<std::vector<ScorerDrift>> Drifts(Store* store, const MonitorOptions& opti
   return out;
 }
 
+// The scorers a pass would run exist, checked before anything is opened or written (a pass with nothing new would
+// not reach the evaluation's own check).
+Status CheckScorers(const ProjectConfig& config, const MonitorOptions& options) {
+  std::vector<std::string> declared;
+  for (const ScorerSettings& sc : config.scorers) declared.push_back(sc.name);
+  const std::string where = config.path.empty() ? "" : " (" + config.path + ")";
+  if (declared.empty()) return Status::InvalidInput("the config" + where + " declares no scorers to monitor with");
+  if (!options.scorers.has_value()) return Status::OK();
+  for (const std::string& name : *options.scorers) {
+    if (std::find(declared.begin(), declared.end(), name) == declared.end()) {
+      return Status::InvalidInput("--scorers names '" + name + "', which the config" + where +
+                                  " does not declare; declared: " + JoinStrings(declared, ", "));
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 bool MonitorPass::any_drop() const {
@@ -62,9 +81,16 @@ bool MonitorPass::any_drop() const {
 
 Result<MonitorPass> MonitorOnce(const ProjectConfig& config, const MonitorOptions& options,
                                 const std::atomic<int>* interrupts, int64_t now_unix_ns) {
+  if (Status s = CheckScorers(config, options); !s.ok()) return s;
   MonitorPass pass;
   pass.now_unix_ns = now_unix_ns;
-  Result<std::unique_ptr<Store>> opened = Store::Open(StorePath(config, options.db));
+  const std::string store_path = StorePath(config, options.db);
+  std::error_code ec;
+  if (!std::filesystem::exists(store_path, ec)) {
+    return Status::NotFound("no store at " + store_path + ": collect traces into it first (llmeval collect --db " +
+                            store_path + ")");
+  }
+  Result<std::unique_ptr<Store>> opened = Store::Open(store_path);
   if (!opened.ok()) return opened.status();
   Store* store = opened->get();
   CollectedTraceQuery query = options.query;

@@ -214,6 +214,8 @@ TEST(MonitorCli, BadFlagsExit2AndWriteNothing) {
   project.ExpectRefused({"monitor", "--traces", "all", "--webhook", "ftp://x"}, "--webhook: expected an http://");
   project.ExpectRefused({"monitor", "--traces", "since=5q"}, "since=5q");
   project.ExpectRefused({"monitor", "--traces", "since=1h"}, "since= does not go with monitor");
+  project.ExpectRefused({"monitor", "--traces", "all", "--once", "--scorers", "nosuch"}, "--scorers names 'nosuch'");
+  project.ExpectRefused({"monitor", "--traces", "all", "--once"}, "no store at");
 }
 
 }  // namespace
