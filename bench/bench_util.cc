@@ -291,6 +291,22 @@ bool BenchFlags::Has(const std::string& name) const {
   return false;
 }
 
+pid_t SpawnProcess(const std::vector<std::string>& argv, const std::string& cwd, const std::vector<std::string>& env,
+                   int out_fd, int err_fd) {
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+  if (out_fd >= 0) dup2(out_fd, 1);
+  if (err_fd >= 0) dup2(err_fd, 2);
+  for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
 std::string MakeTempDir(const char* prefix) {
   std::string pattern = std::string("/tmp/") + prefix + ".XXXXXX";
   std::vector<char> buffer(pattern.begin(), pattern.end());

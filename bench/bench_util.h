@@ -101,6 +101,11 @@ class CountingObserver : public RunObserver {
 // Writes `text` to `path`; false when the file cannot be written.
 bool WriteText(const std::string& path, const std::string& text);
 
+// Forks and execs argv (argv[0] a path) in `cwd` (empty: the current one) with `env` ("NAME=VALUE") added, stdout
+// to `out_fd` and stderr to `err_fd` when they are >= 0; returns the child's pid (reap it with wait4 for its rusage).
+pid_t SpawnProcess(const std::vector<std::string>& argv, const std::string& cwd, const std::vector<std::string>& env,
+                   int out_fd, int err_fd);
+
 // A fresh directory under /tmp; RemoveTree deletes it again.
 std::string MakeTempDir(const char* prefix);
 void RemoveTree(const std::string& dir);

@@ -33,23 +33,6 @@
 namespace llmeval::bench {
 namespace {
 
-// Starts argv with stdout (and stderr, when the fds are >= 0) redirected; returns the child's pid.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& cwd, const std::vector<std::string>& env,
-            int out_fd, int err_fd) {
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-  if (out_fd >= 0) dup2(out_fd, 1);
-  if (err_fd >= 0) dup2(err_fd, 2);
-  for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
-  _exit(127);
-}
-
 std::string ReadFd(int fd) {
   std::string out;
   char buffer[4096];
@@ -118,9 +101,9 @@ int Main(int argc, char** argv) {
     }
     int port_pipe[2], err_pipe[2];
     if (pipe(port_pipe) != 0 || pipe(err_pipe) != 0) return 1;
-    pid_t server = Spawn({server_binary, "sim-server", "--port", "0", "--latency-ms", std::to_string(latency_ms),
-                          "--exit-after", "3600"},
-                         "", {}, port_pipe[1], err_pipe[1]);
+    pid_t server = SpawnProcess({server_binary, "sim-server", "--port", "0", "--latency-ms", std::to_string(latency_ms),
+                                 "--exit-after", "3600"},
+                                "", {}, port_pipe[1], err_pipe[1]);
     close(port_pipe[1]);
     close(err_pipe[1]);
     std::string port;
@@ -133,7 +116,8 @@ int Main(int argc, char** argv) {
     int out = open((dir + "/run.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<std::string> env = {"OPENAI_BASE_URL=http://127.0.0.1:" + port + "/v1"};
     double start = NowSeconds();
-    pid_t pid = Spawn({llmeval, "run", "--no-cache", "--concurrency", std::to_string(concurrency)}, dir, env, out, out);
+    pid_t pid =
+        SpawnProcess({llmeval, "run", "--no-cache", "--concurrency", std::to_string(concurrency)}, dir, env, out, out);
     int status = 0;
     rusage usage{};
     wait4(pid, &status, 0, &usage);

@@ -37,6 +37,8 @@ const std::vector<Command>& CommandTable() {
       {"baseline", "export a run as a portable baseline file for gate --baseline", &CmdBaseline},
       {"feedback", "record human feedback on items; list it (agreement shows in runs show)", &CmdFeedback},
       {"collect", "receive OpenTelemetry traces over OTLP/HTTP into the store (POST /v1/traces)", &CmdCollect},
+      {"monitor", "score new collected traces as they arrive; alert when a pass rate drops below its baseline",
+       &CmdMonitor},
       {"cache", "show or clear the response cache (all of it, or what is older than a duration)", &CmdCache},
   };
   return kCommands;

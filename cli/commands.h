@@ -28,6 +28,7 @@ int CmdTraces(const Args& args);
 int CmdUi(const Args& args);       // cli/cmd_ui.cc
 int CmdReport(const Args& args);   // cli/cmd_report.cc
 int CmdCollect(const Args& args);  // cli/cmd_collect.cc
+int CmdMonitor(const Args& args);  // cli/cmd_monitor.cc
 
 // Flags every project command accepts, followed by the command's `own`.
 std::vector<FlagSpec> ProjectFlags(std::vector<FlagSpec> own = {});

@@ -78,6 +78,35 @@ step "One conversation as a trace: a conversation_turn span per turn, the studen
   "$llmeval" trace show "$conv_trace" --width 110
 step "Agent trajectories: the web-search agent against expected tool sequences (failures name the first bad step)" \
   "$llmeval" run --config agent.yaml --quiet
+collect_port_file="$demo/collect.port"
+"$llmeval" collect --port 0 --exit-after 60 >"$collect_port_file" 2>"$demo/collect.log" &
+collector=$!
+trap 'kill $server $collector 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "$collect_port_file" ] && break; sleep 0.1; done
+collect_port=$(head -n1 "$collect_port_file")
+step "Your application's traces: the example app (stdlib Python, OTLP/JSON) sends them to llmeval collect on 127.0.0.1:$collect_port" \
+  python3 app/traced_app.py --endpoint "http://127.0.0.1:$collect_port" --repeat 4 --ago 3600
+kill -INT "$collector"
+wait "$collector" || true
+step "Collected traces, searched like run traces" "$llmeval" traces list --service shop --since 2h --limit 4
+step "Score the collected traces (GenAI, OpenInference and MLflow conventions) with the config's scorers" \
+  "$llmeval" evaluate --traces "service=shop since=2h" --scorers enough_words,relevance --quiet
+traces_run=$("$llmeval" runs list --limit 1 | awk 'NR==2 {print $1}')
+step "A report of the collected traces' scores" "$llmeval" report "$traces_run" -o "$demo/report-traces.html"
+"$llmeval" collect --port 0 --exit-after 60 >"$collect_port_file" 2>>"$demo/collect.log" &
+collector=$!
+for _ in $(seq 50); do [ -s "$collect_port_file" ] && break; sleep 0.1; done
+collect_port=$(head -n1 "$collect_port_file")
+step "A regressed release of the app answers 'no idea' to everything" \
+  python3 app/traced_app.py --endpoint "http://127.0.0.1:$collect_port" --repeat 2 --answer "no idea"
+kill -INT "$collector"
+wait "$collector" || true
+set +e
+step "Monitoring: one pass scores what is new and tests its pass rate against the traces before it (drop: exit 1)" \
+  "$llmeval" monitor --traces service=shop --once --scorers enough_words --window 18 --baseline-window 36 --min-samples 10
+monitor_rc=$?
+set -e
+echo "(monitor exit code $monitor_rc: 1 means a scorer's pass rate dropped significantly, as it did here)"
 step "All runs in the store" "$llmeval" runs list
 echo
 echo "Results are in $LLMEVAL_DB. Try: LLMEVAL_DB=$LLMEVAL_DB $llmeval runs show 2"
@@ -85,4 +114,5 @@ echo "Reports (open in any browser, no network needed):"
 echo "  $demo/report-run-1.html"
 echo "  $demo/report-compare.html"
 echo "  $demo/report-agent.html"
+echo "  $demo/report-traces.html"
 echo "Browse every run live: LLMEVAL_DB=$LLMEVAL_DB $llmeval ui    (serves http://127.0.0.1 only)"

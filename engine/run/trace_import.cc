@@ -8,29 +8,31 @@
 #include "tracing/trace_items.h"
 
 namespace llmeval {
-namespace {
-
-uint64_t Fnv1a(const std::string& text) {
+uint64_t StableTraceHash(const std::string& trace_id) {
   uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+  for (unsigned char c : trace_id) h = (h ^ c) * 1099511628211ULL;
   return h;
 }
 
-}  // namespace
-
 Result<TraceImport> ImportCollectedTraces(Store* store, const CollectedTraceQuery& query,
                                           const TraceImportOptions& options) {
-  TraceImport out;
   Result<std::vector<CollectedRoot>> roots = CollectedRoots(store, query);
   if (!roots.ok()) return roots.status();
-  out.matched = static_cast<int64_t>(roots->size());
+  const int64_t matched = static_cast<int64_t>(roots->size());
   std::vector<CollectedRoot> selected = std::move(roots.value());
   if (options.sample > 0 && static_cast<int64_t>(selected.size()) > options.sample) {
     std::stable_sort(selected.begin(), selected.end(), [](const CollectedRoot& a, const CollectedRoot& b) {
-      return Fnv1a(a.root.span.trace_id) < Fnv1a(b.root.span.trace_id);
+      return StableTraceHash(a.root.span.trace_id) < StableTraceHash(b.root.span.trace_id);
     });
     selected.resize(static_cast<size_t>(options.sample));
   }
+  return ImportTraceRoots(store, std::move(selected), matched, options);
+}
+
+Result<TraceImport> ImportTraceRoots(Store* store, std::vector<CollectedRoot> selected, int64_t matched,
+                                     const TraceImportOptions& options) {
+  TraceImport out;
+  out.matched = matched;
   std::stable_sort(selected.begin(), selected.end(), [](const CollectedRoot& a, const CollectedRoot& b) {
     return a.root.span.start_unix_ns < b.root.span.start_unix_ns;
   });
@@ -45,6 +47,7 @@ Result<TraceImport> ImportCollectedTraces(Store* store, const CollectedTraceQuer
     std::optional<TraceItem> item = ExtractTraceItem(*spans, &reason);
     if (!item.has_value()) {
       ++out.skipped[reason];
+      out.skipped_traces.emplace_back(root.root.span.trace_id, reason);
       continue;
     }
     ++out.conventions[item->convention];

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 #include "engine/store/collected_spans.h"
@@ -30,12 +32,21 @@ struct TraceImport {
   int64_t run_id = 0;   // 0 when no trace gave an item (nothing was written).
   int64_t matched = 0;  // Root traces the query selected.
   int64_t items = 0;
-  std::map<std::string, int64_t> skipped;      // Reason -> traces.
-  std::map<std::string, int64_t> conventions;  // "gen_ai" / "openinference" / "mlflow" -> items.
+  std::map<std::string, int64_t> skipped;                           // Reason -> traces.
+  std::map<std::string, int64_t> conventions;                       // "gen_ai" / "openinference" / "mlflow" -> items.
+  std::vector<std::pair<std::string, std::string>> skipped_traces;  // (trace id, reason) of each skipped trace.
 };
+
+// A stable 64-bit hash of a trace id (FNV-1a): samples by it are the same in every process.
+uint64_t StableTraceHash(const std::string& trace_id);
 
 Result<TraceImport> ImportCollectedTraces(Store* store, const CollectedTraceQuery& query,
                                           const TraceImportOptions& options);
+
+// The same for root traces the caller already selected (`llmeval monitor`: the new ones of a sample) out of
+// `matched`; options.sample is ignored.
+Result<TraceImport> ImportTraceRoots(Store* store, std::vector<CollectedRoot> roots, int64_t matched,
+                                     const TraceImportOptions& options);
 
 }  // namespace llmeval
 

@@ -128,6 +128,10 @@ Result<std::vector<CollectedRoot>> CollectedRoots(Store* store, const CollectedT
   if (!query.service.empty()) sql += " AND s.service_name = ?" + std::to_string(next++);
   if (query.since_unix_ns > 0) sql += " AND s.start_unix_ns >= ?" + std::to_string(next++);
   if (query.errors_only) sql += " AND EXISTS (SELECT 1 FROM spans e WHERE e.trace_id = s.trace_id AND e.status = 2)";
+  if (!query.unseen_by_monitor.empty()) {
+    sql += " AND NOT EXISTS (SELECT 1 FROM monitor_scored m WHERE m.monitor = ?" + std::to_string(next++) +
+           " AND m.trace_id = s.trace_id)";
+  }
   for (size_t i = 0; i < query.attributes.size(); ++i) {
     sql +=
         " AND EXISTS (SELECT 1 FROM spans a WHERE a.trace_id = s.trace_id AND CAST(json_extract(a.attributes_json, ?" +
@@ -141,6 +145,7 @@ Result<std::vector<CollectedRoot>> CollectedRoots(Store* store, const CollectedT
   int bind = 1;
   if (!query.service.empty()) (*q)->Bind(bind++, query.service);
   if (query.since_unix_ns > 0) (*q)->Bind(bind++, query.since_unix_ns);
+  if (!query.unseen_by_monitor.empty()) (*q)->Bind(bind++, query.unseen_by_monitor);
   for (const auto& [key, value] : query.attributes) {
     (*q)->Bind(bind++, KeyPath(key));
     (*q)->Bind(bind++, value);

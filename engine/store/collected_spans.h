@@ -58,6 +58,8 @@ struct CollectedTraceQuery {
   bool errors_only = false;                                     // Some span of the trace has status ERROR.
   bool slowest = false;                                         // Order by duration, longest first (else newest first).
   int64_t limit = 50;
+  // Only the traces this `llmeval monitor` has not considered yet (engine/store/monitor_rows.h); "" for all.
+  std::string unseen_by_monitor;
 };
 
 // A collected root span with its envelope, and the number of spans its trace holds.

@@ -161,6 +161,21 @@ CREATE TABLE monitor_scored (
   PRIMARY KEY (monitor, trace_id)
 ) WITHOUT ROWID;
 )sql",
+      // 6: llmeval monitor: what became of each trace a monitor considered (scored, not sampled, skipped with its
+      // reason) and every scorer's verdict on it, by the trace's start time for the rolling windows.
+      R"sql(
+ALTER TABLE monitor_scored ADD COLUMN state TEXT NOT NULL DEFAULT 'scored';
+ALTER TABLE monitor_scored ADD COLUMN run_id INTEGER;
+CREATE TABLE monitor_verdicts (
+  monitor TEXT NOT NULL,
+  scorer TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  trace_start_unix_ns INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  PRIMARY KEY (monitor, scorer, trace_id)
+) WITHOUT ROWID;
+CREATE INDEX monitor_verdicts_by_time ON monitor_verdicts (monitor, scorer, trace_start_unix_ns);
+)sql",
   };
   return kMigrations;
 }

@@ -7,6 +7,9 @@ MLflow (mlflow.spanInputs / mlflow.spanOutputs). Each trace has a root span, a `
 One extra trace has no recognisable input, as a health check would.
 
 Usage: traced_app.py --endpoint http://127.0.0.1:4318 [--convention gen_ai|openinference|mlflow|all] [--gzip]
+                     [--repeat N] [--answer TEXT] [--ago SECONDS]
+(--repeat answers the questions N times, --answer replaces every answer, as a regressed release would, --ago dates the
+traces that many seconds back.)
 """
 import argparse
 import gzip
@@ -57,9 +60,8 @@ def root_attributes(convention, question, answer):
             "mlflow.spanOutputs": json.dumps(answer)}
 
 
-def trace(convention, question, answer):
+def trace(convention, question, answer, t):
     trace_id, root, chat, tool = hex_id(16), hex_id(8), hex_id(8), hex_id(8)
-    t = time.time_ns()
     return [
         span(trace_id, root, "", "answer_question", t, t + 40_000_000, root_attributes(convention, question, answer), 2),
         span(trace_id, tool, root, "execute_tool search", t + 1_000_000, t + 6_000_000,
@@ -88,16 +90,22 @@ def main():
     parser.add_argument("--convention", default="all")
     parser.add_argument("--service", default="shop")
     parser.add_argument("--gzip", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--answer", default="")
+    parser.add_argument("--ago", type=float, default=0)
     args = parser.parse_args()
     conventions = ["gen_ai", "openinference", "mlflow"] if args.convention == "all" else [args.convention]
     spans = []
-    for convention in conventions:
-        for question, answer in QUESTIONS:
-            spans += trace(convention, question, answer)
-    t = time.time_ns()
+    t = time.time_ns() - int(args.ago * 1e9)
+    for _ in range(args.repeat):
+        for convention in conventions:
+            for question, answer in QUESTIONS:
+                spans += trace(convention, question, args.answer or answer, t)
+                t += 1_000_000
     spans.append(span(hex_id(16), hex_id(8), "", "GET /healthz", t, t + 1_000_000, {"http.route": "/healthz"}, 2))
     status, reply = send(args.endpoint, spans, args.service, args.gzip)
-    print(f"sent {len(conventions) * len(QUESTIONS) + 1} traces ({len(spans)} spans): HTTP {status} {reply}")
+    traces = args.repeat * len(conventions) * len(QUESTIONS) + 1
+    print(f"sent {traces} traces ({len(spans)} spans): HTTP {status} {reply}")
 
 
 if __name__ == "__main__":
