@@ -417,6 +417,10 @@ void ItemTask::FinishAnswer(const std::string& stop_reason) {
     record_.output = output_;
     trace_.SetAttribute(root_, semconv::kOutputValue, output_);
   }
+  if (!AwaitAppSpans()) AfterAnswer();
+}
+
+void ItemTask::AfterAnswer() {
   if (ctx_->generate_only) {
     Finish();
     return;

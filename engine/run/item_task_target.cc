@@ -8,6 +8,7 @@
 #include "core/json_writer.h"
 #include "engine/providers/openai_client_codec.h"
 #include "engine/providers/openai_server_codec.h"
+#include "engine/run/app_spans.h"
 #include "engine/run/item_task.h"
 #include "tracing/semconv.h"
 
@@ -113,6 +114,10 @@ void ItemTask::CallTarget() {
       }
     }
   }
+  if (ctx_->app_spans != nullptr) {
+    ctx_->app_spans->Expect(trace_.trace_id().Hex(), trace_.span_id(agent_).Hex());
+    app_spans_expected_ = true;
+  }
   CpuExecutor* cpu = ctx_->cpu;
   variant_->target->Invoke(std::move(request), [finish, cpu](TargetResult result) mutable {
     if (cpu == nullptr) {
@@ -122,5 +127,26 @@ void ItemTask::CallTarget() {
     cpu->Submit([finish, result = std::move(result)]() mutable { finish(std::move(result), false); });
   });
 }
+
+bool ItemTask::AwaitAppSpans() {
+  if (!app_spans_expected_) return false;
+  app_spans_expected_ = false;
+  auto self = shared_from_this();
+  CpuExecutor* cpu = ctx_->cpu;
+  ctx_->app_spans->Answered(trace_.trace_id().Hex(), variant_->span_grace_ns, [self, cpu](std::vector<Span> spans) {
+    auto go = [self, spans = std::move(spans)]() mutable {
+      self->UseAppSpans(std::move(spans));
+      self->AfterAnswer();
+    };
+    if (cpu == nullptr) {
+      go();
+    } else {
+      cpu->Submit(std::move(go));
+    }
+  });
+  return true;
+}
+
+void ItemTask::UseAppSpans(std::vector<Span> spans) { (void)spans; }
 
 }  // namespace llmeval

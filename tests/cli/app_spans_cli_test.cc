@@ -1,0 +1,118 @@
+// The evaluated application's own spans in the item's trace, end to end through the real binary: a command target
+// (a Python worker) exports OTLP/JSON spans for its model and tool calls to the OTEL_EXPORTER_OTLP_ENDPOINT the run
+// gives it; they are stored under the item's target span marked by service.name, a span sent after the answer but
+// within span_grace joins the trace too, and a span with a foreign trace id is stored as a collected trace of its own.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "cli/cli_project.h"
+#include "engine/store/span_rows.h"
+#include "engine/store/store.h"
+
+namespace llmeval::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A worker that answers each JSON Lines request after exporting, under the request's traceparent, an entry span
+// with a model call and a web_search tool call; for 'late' it exports one more span 0.3 s after answering; for
+// 'foreign' it also exports a span of a trace of its own.
+constexpr char kApp[] = R"py(import json, os, sys, time, urllib.request
+EP = os.environ['OTEL_EXPORTER_OTLP_ENDPOINT']
+assert os.environ['OTEL_EXPORTER_OTLP_PROTOCOL']
+def rid(n): return os.urandom(n).hex()
+def val(v): return {'intValue': str(v)} if isinstance(v, int) else {'stringValue': v}
+def span(trace, parent, name, attrs, sid=None, start=None):
+    t = time.time_ns()
+    return {'traceId': trace, 'spanId': sid or rid(8), 'parentSpanId': parent, 'name': name, 'kind': 1,
+            'startTimeUnixNano': str(start or t - 2000000), 'endTimeUnixNano': str(t),
+            'attributes': [{'key': k, 'value': val(v)} for k, v in attrs.items()]}
+def export(spans, service='shop-agent'):
+    body = {'resourceSpans': [{'resource': {'attributes': [{'key': 'service.name', 'value': {'stringValue': service}}]},
+                               'scopeSpans': [{'scope': {'name': 'test-app'}, 'spans': spans}]}]}
+    req = urllib.request.Request(EP + '/v1/traces', data=json.dumps(body).encode(),
+                                 headers={'Content-Type': 'application/json'})
+    urllib.request.urlopen(req, timeout=10).read()
+for line in sys.stdin:
+    r = json.loads(line)
+    _, trace, parent, _ = r['traceparent'].split('-')
+    q = r['vars']['question']
+    t0 = time.time_ns()
+    entry = rid(8)
+    chat = span(trace, entry, 'chat sim', {'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'sim',
+                                           'gen_ai.usage.input_tokens': 11, 'gen_ai.usage.output_tokens': 7})
+    tool = span(trace, entry, 'execute_tool web_search',
+                {'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_search',
+                 'gen_ai.tool.call.arguments': json.dumps({'query': q}), 'gen_ai.tool.call.result': 'found ' + q})
+    export([chat, tool, span(trace, parent, 'agent.handle', {'app.question': q}, sid=entry, start=t0)])
+    if q == 'foreign':
+        export([span(rid(16), '', 'background job', {})], service='other-svc')
+    print(json.dumps({'output': 'answer to ' + q}), flush=True)
+    if q == 'late':
+        time.sleep(0.3)
+        export([span(trace, entry, 'late.flush', {})])
+)py";
+
+struct Stored {
+  std::vector<Span> spans;
+  std::map<std::string, const Span*> by_id;
+};
+
+TEST(AppSpansCli, AppSpansNestUnderTheTargetSpanLateOnesToo) {
+  CliProject project;
+  project.Write("q.csv", "question\nplain\nlate\nforeign\n");
+  project.Write("app.py", kApp);
+  project.Write("llmeval.yaml",
+                "dataset: q.csv\nconcurrency: 1\ntargets:\n  agent:\n    kind: command\n"
+                "    command: [python3, app.py]\n    span_grace: 2s\n");
+  CommandResult r = project.Run({"run", "--target", "agent"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("items 3   errors 0"));
+
+  Result<std::unique_ptr<Store>> store = Store::Open(project.Path(".llmeval/llmeval.db"));
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  Result<std::vector<SpanRow>> rows = (*store)->RunSpans(1);
+  ASSERT_TRUE(rows.ok());
+  Result<std::vector<Span>> spans = SpansFromRows(*rows);
+  ASSERT_TRUE(spans.ok());
+  std::map<std::string, const Span*> by_id;
+  for (const Span& s : *spans) by_id[s.span_id.Hex()] = &s;
+  int app_spans = 0, late = 0;
+  for (const Span& s : *spans) {
+    const std::string* service = FindString(s.attributes, "service.name");
+    if (service == nullptr) continue;
+    ++app_spans;
+    EXPECT_EQ(*service, "shop-agent");
+    if (s.name == "late.flush") ++late;
+    // Every app span hangs, through the app's entry span, under the item's invoke_agent span of the same trace.
+    const Span* up = &s;
+    while (up != nullptr && up->name.rfind("invoke_agent", 0) != 0) {
+      auto it = by_id.find(up->parent_span_id.Hex());
+      up = it != by_id.end() ? it->second : nullptr;
+    }
+    ASSERT_NE(up, nullptr) << s.name << " is not under the target span";
+    EXPECT_EQ(up->trace_id.Hex(), s.trace_id.Hex());
+  }
+  EXPECT_EQ(app_spans, 3 * 3 + 1);  // Entry, chat and tool per item, and the late span.
+  EXPECT_EQ(late, 1);
+
+  // The foreign trace is a collected trace of its own, not part of the run.
+  CommandResult collected = project.Run({"traces", "list", "--collected"});
+  ASSERT_EQ(collected.exit_code, 0) << collected.err;
+  EXPECT_THAT(collected.out, HasSubstr("other-svc"));
+  EXPECT_THAT(collected.out, HasSubstr("background job"));
+
+  // The waterfall shows the app's spans nested and marked.
+  Result<std::vector<SpanRow>> roots = (*store)->RootSpans(1, false, false, 10, "", "");
+  ASSERT_TRUE(roots.ok());
+  ASSERT_EQ(roots->size(), 3u);
+  CommandResult shown = project.Run({"trace", "show", roots->at(0).trace_id, "--width", "160"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out, HasSubstr("[shop-agent] agent.handle"));
+  EXPECT_THAT(shown.out, HasSubstr("[shop-agent] execute_tool web_search"));
+}
+
+}  // namespace
+}  // namespace llmeval::testing
