@@ -11,6 +11,7 @@
 #include "engine/run/app_spans.h"
 #include "engine/run/item_task.h"
 #include "tracing/semconv.h"
+#include "tracing/trace_items.h"
 
 namespace llmeval {
 namespace {
@@ -147,6 +148,25 @@ bool ItemTask::AwaitAppSpans() {
   return true;
 }
 
-void ItemTask::UseAppSpans(std::vector<Span> spans) { (void)spans; }
+void ItemTask::UseAppSpans(std::vector<Span> spans) {
+  if (spans.empty()) return;
+  AppCalls calls = ExtractAppCalls(spans);
+  // The app's spans say more than its reply (results, failures): their tool calls replace the reported ones.
+  if (!calls.tools.empty()) {
+    tool_records_.clear();
+    for (const TraceItemTool& t : calls.tools) tool_records_.push_back({t.name, t.arguments, t.result, t.error});
+    record_.tool_calls = static_cast<int>(tool_records_.size());
+  }
+  if (!calls.model_calls.empty() && record_.input_tokens == 0 && record_.output_tokens == 0) {
+    record_.input_tokens = calls.input_tokens;
+    record_.output_tokens = calls.output_tokens;
+  }
+  if (!record_.cost_usd.has_value() && calls.cost_usd.has_value()) record_.cost_usd = calls.cost_usd;
+  for (const AppModelCall& m : calls.model_calls) {
+    app_summary_ += "model call " + (m.model.empty() ? std::string("?") : m.model) + ": " +
+                    std::to_string(m.input_tokens) + " in, " + std::to_string(m.output_tokens) + " out, " +
+                    std::to_string(m.duration_ms) + " ms\n";
+  }
+}
 
 }  // namespace llmeval

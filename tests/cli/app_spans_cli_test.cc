@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <sstream>
 
 #include "cli/cli_project.h"
 #include "engine/store/span_rows.h"
@@ -112,6 +113,54 @@ TEST(AppSpansCli, AppSpansNestUnderTheTargetSpanLateOnesToo) {
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_THAT(shown.out, HasSubstr("[shop-agent] agent.handle"));
   EXPECT_THAT(shown.out, HasSubstr("[shop-agent] execute_tool web_search"));
+}
+
+// The scorers see the app's inside: its reply carries no tool calls and no usage, but its spans do (GenAI names for
+// the tool, OpenInference names for the model call).
+TEST(AppSpansCli, ScorersSeeToolAndModelCallsFromTheAppsSpans) {
+  CliProject project;
+  project.Write("q.csv", "question\nplain\nlate\n");
+  project.Write("app.py", kApp);
+  project.Write("oi_app.py",
+                std::string(kApp).substr(0, std::string(kApp).find("for line in sys.stdin:")) +
+                    "for line in sys.stdin:\n"
+                    "    r = json.loads(line)\n"
+                    "    _, trace, parent, _ = r['traceparent'].split('-')\n"
+                    "    export([span(trace, parent, 'llm', {'openinference.span.kind': 'LLM', 'llm.model_name': 'm',\n"
+                    "                 'llm.token_count.prompt': 40, 'llm.token_count.completion': 2})])\n"
+                    "    print(json.dumps({'output': 'ok'}), flush=True)\n");
+  project.Write("llmeval.yaml",
+                "dataset: q.csv\nconcurrency: 2\ntargets:\n"
+                "  agent:\n    kind: command\n    command: [python3, app.py]\n    span_grace: 1s\n"
+                "  oi:\n    kind: command\n    command: [python3, oi_app.py]\n    span_grace: 1s\n"
+                "scorers:\n"
+                "  - {name: searched, type: tool_called, tool: web_search, min: 1, max: 1}\n"
+                "  - {name: searched_question, type: tool_args_match, tool: web_search, args: {query: plain}}\n"
+                "  - {name: few_input_tokens, type: token_count_max, max: 20, which: input}\n");
+  CommandResult r = project.Run({"run", "--target", "agent,oi"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  CommandResult exported = project.Run({"runs", "export", "1", "--format", "jsonl"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  int agent_searched = 0, agent_args = 0, oi_tokens_failed = 0, agent_tokens_passed = 0;
+  std::string line;
+  std::istringstream lines(exported.out);
+  while (std::getline(lines, line)) {
+    const bool agent = line.find("\"model\":\"agent\"") != std::string::npos;
+    auto outcome = [&](const std::string& name) {
+      size_t at = line.find("\"name\":\"" + name + "\"");
+      if (at == std::string::npos) return std::string();
+      size_t o = line.find("\"outcome\":\"", at);
+      return line.substr(o + 11, line.find('"', o + 11) - o - 11);
+    };
+    if (agent && outcome("searched") == "pass") ++agent_searched;
+    if (agent && line.find("plain") != std::string::npos && outcome("searched_question") == "pass") ++agent_args;
+    if (agent && outcome("few_input_tokens") == "pass") ++agent_tokens_passed;  // 11 tokens from the chat span.
+    if (!agent && outcome("few_input_tokens") == "fail") ++oi_tokens_failed;    // 40 from llm.token_count.prompt.
+  }
+  EXPECT_EQ(agent_searched, 2) << exported.out;
+  EXPECT_EQ(agent_args, 1) << exported.out;
+  EXPECT_EQ(agent_tokens_passed, 2) << exported.out;
+  EXPECT_EQ(oi_tokens_failed, 2) << exported.out;
 }
 
 }  // namespace
