@@ -2,9 +2,14 @@
 // (a Python worker) exports OTLP/JSON spans for its model and tool calls to the OTEL_EXPORTER_OTLP_ENDPOINT the run
 // gives it; they are stored under the item's target span marked by service.name, a span sent after the answer but
 // within span_grace joins the trace too, and a span with a foreign trace id is stored as a collected trace of its own.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -161,6 +166,59 @@ TEST(AppSpansCli, ScorersSeeToolAndModelCallsFromTheAppsSpans) {
   EXPECT_EQ(agent_args, 1) << exported.out;
   EXPECT_EQ(agent_tokens_passed, 2) << exported.out;
   EXPECT_EQ(oi_tokens_failed, 2) << exported.out;
+}
+
+// A loopback port that was free a moment ago.
+int FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// The example's agent application (examples/se-exam/app/agent_app.py) behind an HTTP target: the sim server is its
+// model, it calls the web-search tool over the offline corpus, and its spans (given LLMEVAL_OTLP_PORT) nest under the
+// item's target span; the target's URL takes the app's port from ${AGENT_APP_PORT}.
+TEST(AppSpansCli, ExampleAgentAppOverHttpShowsItsSpansInTheTrace) {
+  CliProject project;
+  std::filesystem::copy(SourceDir() + "/examples/se-exam/app", project.Path("app"));
+  std::filesystem::copy(SourceDir() + "/examples/se-exam/tools", project.Path("tools"));
+  project.Write("q.csv", "question\nWhat is a unit test?\nWho created Linux?\n");
+  ChildProcess sim({LLMEVAL_BINARY, "sim-server", "--port", "0", "--exit-after", "60"});
+  std::string sim_port = sim.ReadLine();
+  ASSERT_FALSE(sim_port.empty());
+  std::string otlp_port = std::to_string(FreeLoopbackPort());
+  ChildProcess app({"/usr/bin/env", "python3", project.Path("app/agent_app.py"), "--model-url",
+                    "http://127.0.0.1:" + sim_port + "/v1", "--exit-after", "60"},
+                   project.dir(), {"OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:" + otlp_port});
+  std::string app_port = app.ReadLine();
+  ASSERT_FALSE(app_port.empty());
+  project.Write("llmeval.yaml",
+                "dataset: q.csv\ntargets:\n  agent_app:\n    kind: http\n"
+                "    url: http://127.0.0.1:${AGENT_APP_PORT}/answer\n"
+                "    body: {question: \"{question}\"}\n"
+                "    response: {answer: /answer, tool_calls: /tool_calls, input_tokens: /usage/prompt_tokens, "
+                "output_tokens: /usage/completion_tokens}\n"
+                "scorers:\n  - {name: searched, type: tool_called, tool: web_search, min: 1}\n");
+  CommandResult r =
+      project.Run({"run", "--target", "agent_app"}, {"AGENT_APP_PORT=" + app_port, "LLMEVAL_OTLP_PORT=" + otlp_port});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("items 2   errors 0"));
+  EXPECT_THAT(r.out, HasSubstr("searched                            2      0"));
+  Result<std::unique_ptr<Store>> store = Store::Open(project.Path(".llmeval/llmeval.db"));
+  ASSERT_TRUE(store.ok());
+  Result<std::vector<SpanRow>> roots = (*store)->RootSpans(1, false, false, 10, "", "");
+  ASSERT_TRUE(roots.ok());
+  ASSERT_EQ(roots->size(), 2u);
+  CommandResult shown = project.Run({"trace", "show", roots->at(0).trace_id, "--width", "160"});
+  EXPECT_THAT(shown.out, HasSubstr("[se-exam-agent] POST /answer"));
+  EXPECT_THAT(shown.out, HasSubstr("[se-exam-agent] chat sim"));
+  EXPECT_THAT(shown.out, HasSubstr("[se-exam-agent] execute_tool web_search"));
 }
 
 }  // namespace
