@@ -78,7 +78,7 @@ void AppSpanSink::Answered(const std::string& trace_id, int64_t grace_ns, Ready 
 void AppSpanSink::Settle() {
   std::unique_lock<std::mutex> lock(mu_);
   settled_.wait(lock, [this] {
-    return stopping_ ||
+    return stopping_ || !any_received_ ||
            std::none_of(expected_.begin(), expected_.end(), [](const auto& e) { return e.second.answered; });
   });
 }
@@ -89,6 +89,7 @@ void AppSpanSink::Submit(std::vector<CollectedSpanRow> spans, Done done) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     writer = writer_.get();
+    any_received_ = true;
     if (writer != nullptr) {
       const int64_t now = clock_->NowMonotonicNanos();
       for (CollectedSpanRow& row : spans) {

@@ -9,7 +9,8 @@
 // the app's spans received so far, for the scorers: at once when the app's entry span (the child of the target span)
 // is in or when the app has not sent one span in this run (an uninstrumented app costs no wait), else when the entry
 // span arrives or the grace has passed. Settle() waits until every answered item's grace has passed (the end of the
-// run); the destructor writes what is queued.
+// run), unless no span at all has arrived during the run (an uninstrumented app: nothing to wait for); the destructor
+// writes what is queued.
 //
 // Thread-safe. `ready` runs on the receiver's loop thread, the sink's timer thread or the caller's: keep it short.
 #ifndef LLMEVAL_ENGINE_RUN_APP_SPANS_H_
@@ -48,7 +49,7 @@ class AppSpanSink : public SpanSink {
   void Expect(const std::string& trace_id, const std::string& target_span_id);
   // The app answered (or failed): its spans are still attached for `grace_ns`; `ready` is called exactly once.
   void Answered(const std::string& trace_id, int64_t grace_ns, Ready ready);
-  // Blocks until every answered item's grace has passed.
+  // Blocks until every answered item's grace has passed; returns at once when no span has arrived in the run.
   void Settle();
   // Writes what is queued and refuses spans from now on (after the receiver has stopped).
   void Close();
@@ -80,7 +81,8 @@ class AppSpanSink : public SpanSink {
   std::map<std::string, Expected> expected_;
   std::unique_ptr<StoreSpanSink> writer_;
   int64_t run_id_ = 0;
-  bool any_entry_ = false;  // The app has sent an entry span in this run.
+  bool any_entry_ = false;     // Some span of the run has joined an item's trace.
+  bool any_received_ = false;  // Some span has arrived at all.
   bool stopping_ = false;
   Stats stats_;
   std::thread timer_;
