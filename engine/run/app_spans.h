@@ -47,7 +47,8 @@ class AppSpanSink : public SpanSink {
 
   // Ids as lowercase hex. The app is about to be called for the item whose trace is `trace_id`.
   void Expect(const std::string& trace_id, const std::string& target_span_id);
-  // The app answered (or failed): its spans are still attached for `grace_ns`; `ready` is called exactly once.
+  // The app answered (or failed): its spans are still attached for `grace_ns`; `ready` is called once (unless the sink
+  // is destroyed first: an abandoned item's `ready` is dropped).
   void Answered(const std::string& trace_id, int64_t grace_ns, Ready ready);
   // Blocks until every answered item's grace has passed; returns at once when no span has arrived in the run.
   void Settle();

@@ -120,6 +120,34 @@ TEST(AppSpansCli, AppSpansNestUnderTheTargetSpanLateOnesToo) {
   EXPECT_THAT(shown.out, HasSubstr("[shop-agent] execute_tool web_search"));
 }
 
+// A span that comes later than the target's span_grace after the answer does not join the item's trace: it is stored
+// as a collected span (no run), while the run goes on with the next item.
+TEST(AppSpansCli, SpanLaterThanTheGraceIsStoredAsCollected) {
+  CliProject project;
+  project.Write("q.csv", "question\nlate\nplain\n");
+  std::string app = kApp;
+  app.replace(app.find("time.sleep(0.3)"), std::string("time.sleep(0.3)").size(), "time.sleep(1.0)");
+  project.Write("app.py", app);
+  project.Write("llmeval.yaml",
+                "dataset: q.csv\nconcurrency: 1\ntargets:\n  agent:\n    kind: command\n"
+                "    command: [python3, app.py]\n    span_grace: 200ms\n");
+  CommandResult r = project.Run({"run", "--target", "agent"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  Result<std::unique_ptr<Store>> store = Store::Open(project.Path(".llmeval/llmeval.db"));
+  ASSERT_TRUE(store.ok());
+  auto q = (*store)->db()->Prepare("SELECT run_id IS NULL, service_name FROM spans WHERE name = 'late.flush'");
+  ASSERT_TRUE(q.ok());
+  Result<bool> row = (*q)->Step();
+  ASSERT_TRUE(row.ok() && *row) << "the late span was not stored at all";
+  EXPECT_EQ((*q)->Int(0), 1) << "a span later than the grace joined the run";
+  EXPECT_EQ((*q)->Text(1), "shop-agent");
+  Result<std::vector<SpanRow>> rows = (*store)->RunSpans(1);
+  ASSERT_TRUE(rows.ok());
+  int app_spans = 0;
+  for (const SpanRow& s : *rows) app_spans += s.attributes_json.find("shop-agent") != std::string::npos;
+  EXPECT_EQ(app_spans, 2 * 3);
+}
+
 // The scorers see the app's inside: its reply carries no tool calls and no usage, but its spans do (GenAI names for
 // the tool, OpenInference names for the model call).
 TEST(AppSpansCli, ScorersSeeToolAndModelCallsFromTheAppsSpans) {
