@@ -148,10 +148,10 @@ Status ReadTargetSettings(const std::string& file, const std::string& name, cons
   const std::string ctx = "targets." + name;
   if (!node.IsMap()) return ErrorAt(file, node, ctx + ": expected a mapping with kind and its settings");
   static const std::set<std::string> known = {
-      "kind",      "url",    "method",          "headers",      "body",
-      "response",  "stream", "max_concurrency", "workers",      "per_item",
-      "command",   "env",    "timeout_ms",      "max_attempts", "requests_per_minute",
-      "span_grace"};
+      "kind",       "url",           "method",          "headers",      "body",
+      "response",   "stream",        "max_concurrency", "workers",      "per_item",
+      "command",    "env",           "timeout_ms",      "max_attempts", "requests_per_minute",
+      "span_grace", "wait_for_spans"};
   t->name = name;
   t->position = PositionOf(file, node);
   for (const auto& entry : node) {
@@ -255,10 +255,10 @@ Status ReadTargetSettings(const std::string& file, const std::string& name, cons
         return ErrorAt(file, v, where + ": expected an argv list");
       }
     }
-    if (key == "per_item") {
+    if (key == "per_item" || key == "wait_for_spans") {
       std::string b = v.IsScalar() ? AsciiLower(v.as<std::string>()) : "";
       if (b != "true" && b != "false") return ErrorAt(file, v, where + ": expected true or false");
-      t->per_item = b == "true";
+      (key == "per_item" ? t->per_item : t->wait_for_spans) = b == "true";
     }
     if (key == "max_concurrency" && (s = integer(1, &n)).ok()) t->max_concurrency = static_cast<int>(n);
     if (key == "workers" && (s = integer(1, &n)).ok()) t->workers = static_cast<int>(n);

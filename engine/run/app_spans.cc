@@ -47,7 +47,7 @@ void AppSpanSink::Expect(const std::string& trace_id, const std::string& target_
   e.target_span_id = target_span_id;
 }
 
-void AppSpanSink::Answered(const std::string& trace_id, int64_t grace_ns, Ready ready) {
+void AppSpanSink::Answered(const std::string& trace_id, int64_t grace_ns, bool wait_for_entry, Ready ready) {
   std::vector<Span> now;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -58,7 +58,7 @@ void AppSpanSink::Answered(const std::string& trace_id, int64_t grace_ns, Ready 
       Expected& e = it->second;
       e.answered = true;
       e.deadline_mono = clock_->NowMonotonicNanos() + std::max<int64_t>(grace_ns, 0);
-      if (e.entry_seen || !any_entry_ || grace_ns <= 0) {
+      if (e.entry_seen || (!any_entry_ && !wait_for_entry) || grace_ns <= 0) {
         e.ready_called = true;
         now = std::move(e.spans);
         e.spans.clear();

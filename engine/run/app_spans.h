@@ -49,7 +49,8 @@ class AppSpanSink : public SpanSink {
   void Expect(const std::string& trace_id, const std::string& target_span_id);
   // The app answered (or failed): its spans are still attached for `grace_ns`; `ready` is called once (unless the sink
   // is destroyed first: an abandoned item's `ready` is dropped).
-  void Answered(const std::string& trace_id, int64_t grace_ns, Ready ready);
+  // `wait_for_entry`: wait for the entry span even when the app has sent no span in the run yet.
+  void Answered(const std::string& trace_id, int64_t grace_ns, bool wait_for_entry, Ready ready);
   // Blocks until every answered item's grace has passed; returns at once when no span has arrived in the run.
   void Settle();
   // Writes what is queued and refuses spans from now on (after the receiver has stopped).

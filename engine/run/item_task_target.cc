@@ -134,17 +134,18 @@ bool ItemTask::AwaitAppSpans() {
   app_spans_expected_ = false;
   auto self = shared_from_this();
   CpuExecutor* cpu = ctx_->cpu;
-  ctx_->app_spans->Answered(trace_.trace_id().Hex(), variant_->span_grace_ns, [self, cpu](std::vector<Span> spans) {
-    auto go = [self, spans = std::move(spans)]() mutable {
-      self->UseAppSpans(std::move(spans));
-      self->AfterAnswer();
-    };
-    if (cpu == nullptr) {
-      go();
-    } else {
-      cpu->Submit(std::move(go));
-    }
-  });
+  ctx_->app_spans->Answered(trace_.trace_id().Hex(), variant_->span_grace_ns, variant_->wait_for_spans,
+                            [self, cpu](std::vector<Span> spans) {
+                              auto go = [self, spans = std::move(spans)]() mutable {
+                                self->UseAppSpans(std::move(spans));
+                                self->AfterAnswer();
+                              };
+                              if (cpu == nullptr) {
+                                go();
+                              } else {
+                                cpu->Submit(std::move(go));
+                              }
+                            });
   return true;
 }
 

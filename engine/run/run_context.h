@@ -42,8 +42,9 @@ struct Variant {
   std::string api_model;  // The model name sent to the provider.
   // `--target`: the application evaluated in place of a model (provider is null then); engine/targets/target.h.
   Target* target = nullptr;
-  bool target_prompt = false;  // The variant renders a prompt the target receives as `prompt`.
-  int64_t span_grace_ns = 0;   // How long after its answer the target's own spans still join the item's trace.
+  bool target_prompt = false;   // The variant renders a prompt the target receives as `prompt`.
+  int64_t span_grace_ns = 0;    // How long after its answer the target's own spans still join the item's trace.
+  bool wait_for_spans = false;  // Score only once the app's entry span is in (or the grace is over), from item one.
 };
 
 // The response cache: reads through a mutex-guarded connection; new entries travel with their item to the writer.

@@ -48,7 +48,10 @@ Status ResolveRunTargets(const std::vector<std::string>& names, const RunContext
     m.api_model = name;
     m.provider_name = "target";
     m.provider_key = "target " + name;
-    if (const TargetSettings* settings = targets->SettingsOf(name)) m.span_grace_ms = settings->span_grace_ms;
+    if (const TargetSettings* settings = targets->SettingsOf(name)) {
+      m.span_grace_ms = settings->span_grace_ms;
+      m.wait_for_spans = settings->wait_for_spans;
+    }
     out->push_back(std::move(m));
   }
   return Status::OK();

@@ -384,6 +384,7 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
       v.target = m.target;
       v.target_prompt = target_prompt;
       v.span_grace_ns = m.span_grace_ms * 1000000;
+      v.wait_for_spans = m.wait_for_spans;
       ctx.variants.push_back(std::move(v));
     }
   }

@@ -196,6 +196,35 @@ TEST(AppSpansCli, ScorersSeeToolAndModelCallsFromTheAppsSpans) {
   EXPECT_EQ(oi_tokens_failed, 2) << exported.out;
 }
 
+// An app that exports its spans only after it has answered (as a batching exporter does): with wait_for_spans the
+// scorers of every item, the first one too, see its tool call; without it the first item is scored before they come.
+TEST(AppSpansCli, WaitForSpansLetsTheFirstItemSeeSpansSentAfterTheAnswer) {
+  CliProject project;
+  project.Write("q.csv", "question\nplain\n");
+  std::string app = kApp;
+  const std::string exporting =
+      "    export([chat, tool, span(trace, parent, 'agent.handle', {'app.question': q}, sid=entry, start=t0)])\n";
+  size_t at = app.find(exporting);
+  ASSERT_NE(at, std::string::npos);
+  app.erase(at, exporting.size());
+  const std::string answering = "    print(json.dumps({'output': 'answer to ' + q}), flush=True)\n";
+  at = app.find(answering);
+  ASSERT_NE(at, std::string::npos);
+  app.insert(at + answering.size(), "    time.sleep(0.2)\n" + exporting);
+  project.Write("app.py", app);
+  for (bool wait : {true, false}) {
+    project.Write("llmeval.yaml", std::string("dataset: q.csv\ntargets:\n  agent:\n    kind: command\n") +
+                                      "    command: [python3, app.py]\n    span_grace: 2s\n    wait_for_spans: " +
+                                      (wait ? "true" : "false") +
+                                      "\nscorers:\n  - {name: searched, type: tool_called, tool: web_search}\n");
+    CommandResult r = project.Run({"run", "--target", "agent"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr(wait ? "searched                            1      0"
+                                      : "searched                            0      1"))
+        << r.out;
+  }
+}
+
 // A loopback port that was free a moment ago.
 int FreeLoopbackPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
