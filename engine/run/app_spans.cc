@@ -72,6 +72,12 @@ void AppSpanSink::Answered(const std::string& trace_id, int64_t grace_ns, bool w
   ready(std::move(now));
 }
 
+bool AppSpanSink::SawToolSpan(const std::string& trace_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = expected_.find(trace_id);
+  return it != expected_.end() && it->second.tool_seen;
+}
+
 void AppSpanSink::Settle() {
   std::unique_lock<std::mutex> lock(mu_);
   settled_.wait(lock, [this] {
@@ -112,6 +118,10 @@ void AppSpanSink::Submit(std::vector<CollectedSpanRow> spans, Done done) {
         ++stats_.attached;
         any_entry_ = true;
         if (row.span.parent_span_id == e.target_span_id) e.entry_seen = true;
+        const std::string* kind = FindString(span->attributes, "openinference.span.kind");
+        if (FindAttribute(span->attributes, "gen_ai.tool.name") != nullptr || (kind != nullptr && *kind == "TOOL")) {
+          e.tool_seen = true;
+        }
         if (!e.ready_called) {
           e.spans.push_back(std::move(span.value()));
           if (e.entry_seen && e.ready) {

@@ -51,6 +51,8 @@ class AppSpanSink : public SpanSink {
   // is destroyed first: an abandoned item's `ready` is dropped).
   // `wait_for_entry`: wait for the entry span even when the app has sent no span in the run yet.
   void Answered(const std::string& trace_id, int64_t grace_ns, bool wait_for_entry, Ready ready);
+  // Whether a tool-call span (gen_ai.tool.name, or an OpenInference TOOL span) of the trace has arrived.
+  bool SawToolSpan(const std::string& trace_id) const;
   // Blocks until every answered item's grace has passed; returns at once when no span has arrived in the run.
   void Settle();
   // Writes what is queued and refuses spans from now on (after the receiver has stopped).
@@ -70,6 +72,7 @@ class AppSpanSink : public SpanSink {
     bool answered = false;
     int64_t deadline_mono = 0;  // Answered: the end of the grace.
     bool entry_seen = false;
+    bool tool_seen = false;
     bool ready_called = false;
     std::vector<Span> spans;  // Received so far, until `ready` has been called.
     Ready ready;

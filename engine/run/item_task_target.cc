@@ -81,8 +81,13 @@ void ItemTask::CallTarget() {
     if (result.cost_usd.has_value()) trace_.SetAttribute(agent_, semconv::kLlmevalCostUsd, *result.cost_usd);
     record_.ttfb_ms = static_cast<double>(r.time_to_first_byte_ns) / 1e6;
     record_.finish_reason = r.finish_reason;
+    // The app ran the tools itself. When its own spans already show them (with their results), the calls its reply
+    // lists are not drawn a second time; otherwise each becomes an `execute_tool` span under the target span.
+    const bool traced_tools =
+        !cache_hit && ctx_->app_spans != nullptr && ctx_->app_spans->SawToolSpan(trace_.trace_id().Hex());
     for (const ToolCall& call : r.message.tool_calls) {
-      // The app ran the tool itself; what it reported is the call (its result comes with the app's own spans).
+      tool_records_.push_back({call.name, call.arguments_json, "", false});
+      if (traced_tools) continue;
       SpanHandle span =
           trace_.StartSpan(std::string(semconv::kSpanExecuteTool) + " " + call.name, SpanKind::kInternal, agent_);
       trace_.SetAttribute(span, semconv::kGenAiOperationName, std::string(semconv::kOperationExecuteTool));
@@ -92,7 +97,6 @@ void ItemTask::CallTarget() {
       trace_.SetAttribute(span, semconv::kOpenInferenceSpanKind, std::string(semconv::kKindTool));
       trace_.SetAttribute(span, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeTool));
       trace_.End(span);
-      tool_records_.push_back({call.name, call.arguments_json, "", false});
     }
     ++steps_;
     if (!cache_hit && !key.empty()) {
