@@ -21,6 +21,7 @@ namespace llmeval::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // A worker that answers each JSON Lines request after exporting, under the request's traceparent, an entry span
 // with a model call and a web_search tool call; for 'late' it exports one more span 0.3 s after answering; for
@@ -276,6 +277,8 @@ TEST(AppSpansCli, ExampleAgentAppOverHttpShowsItsSpansInTheTrace) {
   EXPECT_THAT(shown.out, HasSubstr("[se-exam-agent] POST /answer"));
   EXPECT_THAT(shown.out, HasSubstr("[se-exam-agent] chat sim"));
   EXPECT_THAT(shown.out, HasSubstr("[se-exam-agent] execute_tool web_search"));
+  // The tool calls its reply lists are not drawn a second time beside the app's own tool spans.
+  EXPECT_THAT(shown.out, Not(HasSubstr("\u2500 execute_tool web_search")));
 }
 
 }  // namespace
