@@ -226,6 +226,24 @@ TEST(AppSpansCli, WaitForSpansLetsTheFirstItemSeeSpansSentAfterTheAnswer) {
   }
 }
 
+// A bad span_grace is a config error with its position, a bad LLMEVAL_OTLP_PORT bad input; neither writes anything.
+TEST(AppSpansCli, BadGraceOrOtlpPortIsRefusedBeforeAnythingIsWritten) {
+  CliProject project;
+  project.Write("q.csv", "question\nplain\n");
+  project.Write("app.py", kApp);
+  project.Write("llmeval.yaml",
+                "dataset: q.csv\ntargets:\n  agent:\n    kind: command\n    command: [python3, app.py]\n"
+                "    span_grace: soon\n");
+  project.ExpectRefused({"run", "--target", "agent"},
+                        "llmeval.yaml:6:17: targets.agent.span_grace: expected a duration such as 2s or 500ms");
+  project.Write("llmeval.yaml",
+                "dataset: q.csv\ntargets:\n  agent:\n    kind: command\n    command: [python3, app.py]\n");
+  CommandResult r = project.Run({"run", "--target", "agent"}, {"LLMEVAL_OTLP_PORT=70000"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("LLMEVAL_OTLP_PORT: expected a port number (1-65535), got '70000'"));
+  EXPECT_FALSE(project.HasStore());
+}
+
 // A loopback port that was free a moment ago.
 int FreeLoopbackPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
