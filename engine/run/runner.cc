@@ -443,6 +443,9 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   drive.run_id = run_id;
   drive.command = "run";
   drive.concurrency = concurrency;
+  RunOutcome outcome;
+  outcome.run_id = run_id;
+  outcome.concurrency = concurrency;
   if (app_spans != nullptr) {
     drive.before_finish = [&] {  // The items' traces are complete once the last answer's grace has passed.
       app_spans->Settle();
@@ -450,9 +453,6 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
       app_spans->Close();
     };
   }
-  RunOutcome outcome;
-  outcome.run_id = run_id;
-  outcome.concurrency = concurrency;
   Result<RunOutcome> driven =
       DriveItems(drive, &feed, outcome, [&](ItemFeed::Item item, std::function<void(const ItemRecord&)> item_done) {
         auto task =
