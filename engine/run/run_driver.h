@@ -37,7 +37,7 @@ struct RunDrive {
   int concurrency = 1;
   // Called once every item has finished, before the run's status is set (a run with targets waits there for the
   // app's late spans: engine/run/app_spans.h). May be empty.
-  std::function<void()> before_finish;
+  std::function<void()> before_finish = nullptr;
 };
 
 // Whether to stop taking items (asked under the pump's lock: it reports new Ctrl-C levels to the observer), and
