@@ -108,7 +108,7 @@ Result<std::unique_ptr<Scorer>> MakeTokenCountMax(const ScorerSpec& spec) {
   return std::unique_ptr<Scorer>(new TokenCountMaxScorer(p.name(), max, which));
 }
 
-// tool_called {name (default: any tool), min (default 1), max}: the number of calls lies in [min, max].
+// tool_called {tool or name (default: any tool), min (default 1), max}: the number of calls lies in [min, max].
 class ToolCalledScorer : public CodeScorer {
  public:
   ToolCalledScorer(std::string name, std::string tool, int64_t min, std::optional<int64_t> max)
@@ -140,8 +140,9 @@ class ToolCalledScorer : public CodeScorer {
 
 Result<std::unique_ptr<Scorer>> MakeToolCalled(const ScorerSpec& spec) {
   ScorerParams p(spec);
-  p.CheckKeys({"name", "min", "max"});
-  std::string tool = p.String("name").value_or("");
+  p.CheckKeys({"name", "tool", "min", "max"});
+  // `tool:` in llmeval.yaml (where `name:` names the scorer itself); `name` in a scorer spec.
+  std::string tool = p.String("tool").value_or(p.String("name").value_or(""));
   int64_t min = p.Int("min").value_or(1);
   auto max = p.Int("max");
   if (p.ok() && (min < 0 || (max && *max < 0))) p.Fail("'min' and 'max' must not be negative");
@@ -152,9 +153,9 @@ Result<std::unique_ptr<Scorer>> MakeToolCalled(const ScorerSpec& spec) {
   return std::unique_ptr<Scorer>(new ToolCalledScorer(p.name(), tool, min, max));
 }
 
-// tool_args_match {name, args: {key: value, ...} | pattern | schema}: some call of tool `name` has arguments containing
-// `args` (a recursive subset match), whose arguments JSON text matches the regex `pattern`, and/or that satisfy the
-// JSON Schema `schema` (scorers/json_schema.h).
+// tool_args_match {tool or name, args: {key: value, ...} | pattern | schema}: some call of tool `name` has arguments
+// containing `args` (a recursive subset match), whose arguments JSON text matches the regex `pattern`, and/or that
+// satisfy the JSON Schema `schema` (scorers/json_schema.h).
 class ToolArgsMatchScorer : public CodeScorer {
  public:
   ToolArgsMatchScorer(std::string name, std::string tool, std::string args_json, std::optional<std::regex> pattern,
@@ -211,8 +212,8 @@ class ToolArgsMatchScorer : public CodeScorer {
 
 Result<std::unique_ptr<Scorer>> MakeToolArgsMatch(const ScorerSpec& spec) {
   ScorerParams p(spec);
-  p.CheckKeys({"name", "args", "pattern", "schema"});
-  std::string tool = p.RequireString("name");
+  p.CheckKeys({"name", "tool", "args", "pattern", "schema"});
+  std::string tool = p.String("tool").has_value() ? *p.String("tool") : p.RequireString("name");
   auto args = p.Element("args");
   auto pattern = p.String("pattern");
   auto schema_element = p.Element("schema");

@@ -70,6 +70,22 @@ step "--concurrency is what you get: 24 items over HTTP at --concurrency 24 (the
   env OPENAI_BASE_URL="http://127.0.0.1:$port/v1" "$llmeval" run --model openai:sim --judge openai:sim --limit 8 \
   --repeat 3 --concurrency 24 --no-cache --quiet
 step "The response cache in the store (llmeval cache clear empties it; runs keep their answers)" "$llmeval" cache stats
+# The application itself as the system under test: the agent service of app/agent_app.py (its model: the sim server
+# above), exporting its own spans to the OTLP port llmeval's run listens on (LLMEVAL_OTLP_PORT).
+otlp_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp_port" python3 app/agent_app.py \
+  --model-url "http://127.0.0.1:$port/v1" --exit-after 120 >"$demo/agent-app.port" 2>"$demo/agent-app.log" &
+agent_app=$!
+trap 'kill $server $agent_app 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "$demo/agent-app.port" ] && break; sleep 0.1; done
+export AGENT_APP_PORT=$(head -n1 "$demo/agent-app.port")
+step "Evaluate the agent application over HTTP (targets.agent_app): the app runs its own model and tool calls" \
+  env LLMEVAL_OTLP_PORT="$otlp_port" "$llmeval" run --target agent_app --limit 3 --quiet
+app_run=$("$llmeval" runs list --limit 1 | awk 'NR==2 {print $1}')
+app_trace=$("$llmeval" traces list --run "$app_run" --limit 1 | awk 'NR==2 {print $1}')
+step "The app's own spans ([se-exam-agent]) nested under the item's target span" \
+  "$llmeval" trace show "$app_trace" --width 110 --no-details
+kill "$agent_app" 2>/dev/null || true
 step "Conversations: a simulated student asks follow-up questions until its goal is reached (at most 6 turns)" \
   "$llmeval" run --config conversations.yaml --quiet
 conv_id=$("$llmeval" runs list --limit 1 | awk 'NR==2 {print $1}')

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
 
 namespace llmeval {
@@ -222,6 +223,67 @@ std::optional<TraceItem> ExtractTraceItem(const std::vector<Span>& spans, std::s
         {*tool, args != nullptr ? *args : "", result != nullptr ? *result : "", s->status == SpanStatus::kError});
   }
   return item;
+}
+
+namespace {
+
+const std::string* FirstString(const Span& s, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (const std::string* v = FindString(s.attributes, k)) return v;
+  }
+  return nullptr;
+}
+
+int64_t FirstInt(const Span& s, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (std::optional<double> v = FindNumber(s.attributes, k)) return static_cast<int64_t>(*v);
+  }
+  return 0;
+}
+
+}  // namespace
+
+AppCalls ExtractAppCalls(const std::vector<Span>& spans) {
+  std::vector<const Span*> by_start;
+  for (const Span& s : spans) by_start.push_back(&s);
+  std::stable_sort(by_start.begin(), by_start.end(),
+                   [](const Span* x, const Span* y) { return x->start_unix_nanos < y->start_unix_nanos; });
+  AppCalls calls;
+  for (const Span* s : by_start) {
+    const std::string* operation = FindString(s->attributes, "gen_ai.operation.name");
+    const std::string* kind = FindString(s->attributes, "openinference.span.kind");
+    const std::string* tool = FindString(s->attributes, "gen_ai.tool.name");
+    if (tool == nullptr && kind != nullptr && *kind == "TOOL") tool = FindString(s->attributes, "tool.name");
+    if (tool != nullptr) {
+      const std::string* args = FirstString(*s, {"gen_ai.tool.call.arguments", "tool.parameters", "input.value"});
+      const std::string* result = FirstString(*s, {"gen_ai.tool.call.result", "output.value"});
+      calls.tools.push_back(
+          {*tool, args != nullptr ? *args : "", result != nullptr ? *result : "", s->status == SpanStatus::kError});
+      continue;
+    }
+    const bool model_call = (operation != nullptr && (*operation == "chat" || *operation == "text_completion" ||
+                                                      *operation == "generate_content")) ||
+                            (kind != nullptr && *kind == "LLM");
+    if (!model_call) continue;
+    AppModelCall call;
+    const std::string* model = FirstString(*s, {"gen_ai.request.model", "gen_ai.response.model", "llm.model_name"});
+    if (model != nullptr) call.model = *model;
+    call.input_tokens =
+        FirstInt(*s, {"gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt"});
+    call.output_tokens =
+        FirstInt(*s, {"gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion"});
+    call.duration_ms = (s->end_unix_nanos - s->start_unix_nanos) / 1000000;
+    for (const char* key : {"llmeval.cost_usd", "gen_ai.usage.cost", "llm.cost.total"}) {
+      if (std::optional<double> cost = FindNumber(s->attributes, key)) {
+        calls.cost_usd = calls.cost_usd.value_or(0) + *cost;
+        break;
+      }
+    }
+    calls.input_tokens += call.input_tokens;
+    calls.output_tokens += call.output_tokens;
+    calls.model_calls.push_back(std::move(call));
+  }
+  return calls;
 }
 
 }  // namespace llmeval

@@ -39,6 +39,29 @@ struct TraceItem {
   std::vector<TraceItemTool> tools;
 };
 
+// The model and tool calls an application's spans record, in start order: what the scorers of `llmeval run --target`
+// see of the app's inside. Tools: spans with gen_ai.tool.name (arguments gen_ai.tool.call.arguments, result
+// gen_ai.tool.call.result) or OpenInference TOOL spans (tool.name, input.value, output.value). Model calls: spans whose
+// gen_ai.operation.name is chat, text_completion or generate_content, or OpenInference LLM spans; their tokens from
+// gen_ai.usage.input_tokens / output_tokens (or the older prompt_tokens / completion_tokens) or llm.token_count.prompt
+// / completion; their cost from llmeval.cost_usd, gen_ai.usage.cost or llm.cost.total when one is there.
+struct AppModelCall {
+  std::string model;  // gen_ai.request.model / gen_ai.response.model / llm.model_name, "" when none.
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  int64_t duration_ms = 0;
+};
+
+struct AppCalls {
+  std::vector<TraceItemTool> tools;
+  std::vector<AppModelCall> model_calls;
+  int64_t input_tokens = 0;  // Sums over the model calls.
+  int64_t output_tokens = 0;
+  std::optional<double> cost_usd;  // The sum of the costs found; absent when no span had one.
+};
+
+AppCalls ExtractAppCalls(const std::vector<Span>& spans);
+
 // `reason` (when not null) is set to "no root span", "no recognisable input" or "no recognisable output" on nullopt.
 std::optional<TraceItem> ExtractTraceItem(const std::vector<Span>& spans, std::string* reason);
 

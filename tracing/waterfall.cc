@@ -342,7 +342,10 @@ void Renderer::AppendSpanRow(uint32_t node, const std::string& label_prefix, siz
     out_ += "  ";
   }
   std::string label;
-  wt::AppendFitted(label_prefix + wt::Clean(span.name), label_columns_, true, &label);
+  // The evaluated application's own spans (received over OTLP during the run) are marked by their service.name.
+  const std::string* service = FindString(span.attributes, "service.name");
+  const std::string marked = service != nullptr ? "[" + wt::Clean(*service) + "] " + span.name : span.name;
+  wt::AppendFitted(label_prefix + wt::Clean(marked), label_columns_, true, &label);
   if (color) {
     // Colour only the name part; the tree lines stay plain.
     const size_t split = std::min(name_offset, label.size());

@@ -15,6 +15,23 @@ bool IsNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
+// "2s", "1.5s", "500ms", "0": milliseconds, at most 10 minutes; nullopt when it is none of those.
+std::optional<int64_t> ParseGraceMs(const std::string& text) {
+  std::string number = text;
+  double scale = 1000;
+  if (EndsWith(text, "ms")) {
+    number = text.substr(0, text.size() - 2);
+    scale = 1;
+  } else if (EndsWith(text, "s")) {
+    number = text.substr(0, text.size() - 1);
+  } else if (text != "0") {
+    return std::nullopt;
+  }
+  std::optional<double> d = ParseDouble(number);
+  if (!d.has_value() || *d < 0 || *d * scale > 600000) return std::nullopt;
+  return static_cast<int64_t>(*d * scale);
+}
+
 // Calls `on_text(begin, end)` for literal runs and `on_placeholder(name)` for each placeholder of the template.
 template <typename Text, typename Placeholder>
 void WalkTemplate(const std::string& t, Text on_text, Placeholder on_placeholder) {
@@ -102,9 +119,10 @@ Status ReadTargetSettings(const std::string& file, const std::string& name, cons
   const std::string ctx = "targets." + name;
   if (!node.IsMap()) return ErrorAt(file, node, ctx + ": expected a mapping with kind and its settings");
   static const std::set<std::string> known = {
-      "kind",     "url",    "method",          "headers",      "body",
-      "response", "stream", "max_concurrency", "workers",      "per_item",
-      "command",  "env",    "timeout_ms",      "max_attempts", "requests_per_minute"};
+      "kind",       "url",           "method",          "headers",      "body",
+      "response",   "stream",        "max_concurrency", "workers",      "per_item",
+      "command",    "env",           "timeout_ms",      "max_attempts", "requests_per_minute",
+      "span_grace", "wait_for_spans"};
   t->name = name;
   t->position = PositionOf(file, node);
   for (const auto& entry : node) {
@@ -208,15 +226,20 @@ Status ReadTargetSettings(const std::string& file, const std::string& name, cons
         return ErrorAt(file, v, where + ": expected an argv list");
       }
     }
-    if (key == "per_item") {
+    if (key == "per_item" || key == "wait_for_spans") {
       std::string b = v.IsScalar() ? AsciiLower(v.as<std::string>()) : "";
       if (b != "true" && b != "false") return ErrorAt(file, v, where + ": expected true or false");
-      t->per_item = b == "true";
+      (key == "per_item" ? t->per_item : t->wait_for_spans) = b == "true";
     }
     if (key == "max_concurrency" && (s = integer(1, &n)).ok()) t->max_concurrency = static_cast<int>(n);
     if (key == "workers" && (s = integer(1, &n)).ok()) t->workers = static_cast<int>(n);
     if (key == "max_attempts" && (s = integer(1, &n)).ok()) t->max_attempts = static_cast<int>(n);
     if (key == "timeout_ms" && (s = integer(1, &n)).ok()) t->timeout_ms = n;
+    if (key == "span_grace") {
+      std::optional<int64_t> ms = v.IsScalar() ? ParseGraceMs(v.as<std::string>()) : std::nullopt;
+      if (!ms.has_value()) return ErrorAt(file, v, where + ": expected a duration such as 2s or 500ms (0 for none)");
+      t->span_grace_ms = *ms;
+    }
     if (key == "requests_per_minute") {
       std::optional<double> d = v.IsScalar() ? ParseDouble(v.as<std::string>()) : std::nullopt;
       if (!d.has_value() || *d < 0) return ErrorAt(file, v, where + ": expected a number >= 0");

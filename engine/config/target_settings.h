@@ -58,6 +58,12 @@ struct TargetSettings {
   bool per_item = false;
   // Both.
   int64_t timeout_ms = 60000;
+  // How long after the answer the app's own spans (OTLP, engine/run/app_spans.h) still join the item's trace
+  // (`span_grace: 2s`, `500ms`; 0: only those that arrived before the answer).
+  int64_t span_grace_ms = 1000;
+  // Every item waits (up to span_grace) for the app's entry span before it is scored, the first one too; otherwise
+  // items wait only once the app has sent spans in the run (`wait_for_spans: true`).
+  bool wait_for_spans = false;
 };
 
 // Reads `node`, the entry `name` of `targets:` in `file`. Also checks every response pointer's syntax.

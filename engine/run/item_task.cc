@@ -412,6 +412,10 @@ void ItemTask::FinishAnswer(const std::string& stop_reason) {
     record_.output = output_;
     trace_.SetAttribute(root_, semconv::kOutputValue, output_);
   }
+  if (!AwaitAppSpans()) AfterAnswer();
+}
+
+void ItemTask::AfterAnswer() {
   if (ctx_->generate_only) {
     Finish();
     return;
@@ -435,6 +439,7 @@ void ItemTask::ScoreCode() {
   for (const ToolCallRecord& t : scoring_.tool_calls) {
     scoring_.trace_summary += "tool " + t.name + "(" + t.arguments_json + ") -> " + t.result.substr(0, 500) + "\n";
   }
+  scoring_.trace_summary += app_summary_;  // A target's model calls, from its own spans.
   for (const auto& scorer : ctx_->scorers) {
     if (scorer->is_judge()) continue;
     SpanHandle span =

@@ -44,6 +44,12 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
   void OnModelReply(ChatResult result, bool cache_hit);
   void RunTools(std::vector<ToolCall> calls);
   void FinishAnswer(const std::string& stop_reason);
+  // After the answer (and, for a target, once the app's spans are in: engine/run/app_spans.h): score, or finish.
+  void AfterAnswer();
+  // A target's own spans (engine/run/item_task_target.cc): true when AfterAnswer will run once they are in.
+  bool AwaitAppSpans();
+  // The tool and model calls found in them, for the scorers.
+  void UseAppSpans(std::vector<Span> spans);
   // Conversations (conversation_task.cc): the turn loop around CallModel, for replayed and simulated conversations.
   void StartConversation();
   void OnTurnAnswered();
@@ -82,6 +88,8 @@ class ItemTask : public std::enable_shared_from_this<ItemTask> {
   std::vector<ChatMessage> messages_;
   std::vector<ToolCallRecord> tool_records_;
   int steps_ = 0;
+  bool app_spans_expected_ = false;  // The target was called with the run's AppSpanSink expecting its spans.
+  std::string app_summary_;          // The app's model calls, for the judges' trace context.
   int64_t answer_start_mono_ = 0;
   double latency_ns_ = 0;
   bool any_cache_miss_ = false;

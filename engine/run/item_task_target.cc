@@ -8,8 +8,10 @@
 #include "core/json_writer.h"
 #include "engine/providers/openai_client_codec.h"
 #include "engine/providers/openai_server_codec.h"
+#include "engine/run/app_spans.h"
 #include "engine/run/item_task.h"
 #include "tracing/semconv.h"
+#include "tracing/trace_items.h"
 
 namespace llmeval {
 namespace {
@@ -79,8 +81,13 @@ void ItemTask::CallTarget() {
     if (result.cost_usd.has_value()) trace_.SetAttribute(agent_, semconv::kLlmevalCostUsd, *result.cost_usd);
     record_.ttfb_ms = static_cast<double>(r.time_to_first_byte_ns) / 1e6;
     record_.finish_reason = r.finish_reason;
+    // The app ran the tools itself. When its own spans already show them (with their results), the calls its reply
+    // lists are not drawn a second time; otherwise each becomes an `execute_tool` span under the target span.
+    const bool traced_tools =
+        !cache_hit && ctx_->app_spans != nullptr && ctx_->app_spans->SawToolSpan(trace_.trace_id().Hex());
     for (const ToolCall& call : r.message.tool_calls) {
-      // The app ran the tool itself; what it reported is the call (its result comes with the app's own spans).
+      tool_records_.push_back({call.name, call.arguments_json, "", false});
+      if (traced_tools) continue;
       SpanHandle span =
           trace_.StartSpan(std::string(semconv::kSpanExecuteTool) + " " + call.name, SpanKind::kInternal, agent_);
       trace_.SetAttribute(span, semconv::kGenAiOperationName, std::string(semconv::kOperationExecuteTool));
@@ -90,7 +97,6 @@ void ItemTask::CallTarget() {
       trace_.SetAttribute(span, semconv::kOpenInferenceSpanKind, std::string(semconv::kKindTool));
       trace_.SetAttribute(span, semconv::kLlmevalSpanType, std::string(semconv::kSpanTypeTool));
       trace_.End(span);
-      tool_records_.push_back({call.name, call.arguments_json, "", false});
     }
     ++steps_;
     if (!cache_hit && !key.empty()) {
@@ -113,6 +119,10 @@ void ItemTask::CallTarget() {
       }
     }
   }
+  if (ctx_->app_spans != nullptr) {
+    ctx_->app_spans->Expect(trace_.trace_id().Hex(), trace_.span_id(agent_).Hex());
+    app_spans_expected_ = true;
+  }
   CpuExecutor* cpu = ctx_->cpu;
   variant_->target->Invoke(std::move(request), [finish, cpu](TargetResult result) mutable {
     if (cpu == nullptr) {
@@ -121,6 +131,47 @@ void ItemTask::CallTarget() {
     }
     cpu->Submit([finish, result = std::move(result)]() mutable { finish(std::move(result), false); });
   });
+}
+
+bool ItemTask::AwaitAppSpans() {
+  if (!app_spans_expected_) return false;
+  app_spans_expected_ = false;
+  auto self = shared_from_this();
+  CpuExecutor* cpu = ctx_->cpu;
+  ctx_->app_spans->Answered(trace_.trace_id().Hex(), variant_->span_grace_ns, variant_->wait_for_spans,
+                            [self, cpu](std::vector<Span> spans) {
+                              auto go = [self, spans = std::move(spans)]() mutable {
+                                self->UseAppSpans(std::move(spans));
+                                self->AfterAnswer();
+                              };
+                              if (cpu == nullptr) {
+                                go();
+                              } else {
+                                cpu->Submit(std::move(go));
+                              }
+                            });
+  return true;
+}
+
+void ItemTask::UseAppSpans(std::vector<Span> spans) {
+  if (spans.empty()) return;
+  AppCalls calls = ExtractAppCalls(spans);
+  // The app's spans say more than its reply (results, failures): their tool calls replace the reported ones.
+  if (!calls.tools.empty()) {
+    tool_records_.clear();
+    for (const TraceItemTool& t : calls.tools) tool_records_.push_back({t.name, t.arguments, t.result, t.error});
+    record_.tool_calls = static_cast<int>(tool_records_.size());
+  }
+  if (!calls.model_calls.empty() && record_.input_tokens == 0 && record_.output_tokens == 0) {
+    record_.input_tokens = calls.input_tokens;
+    record_.output_tokens = calls.output_tokens;
+  }
+  if (!record_.cost_usd.has_value() && calls.cost_usd.has_value()) record_.cost_usd = calls.cost_usd;
+  for (const AppModelCall& m : calls.model_calls) {
+    app_summary_ += "model call " + (m.model.empty() ? std::string("?") : m.model) + ": " +
+                    std::to_string(m.input_tokens) + " in, " + std::to_string(m.output_tokens) + " out, " +
+                    std::to_string(m.duration_ms) + " ms\n";
+  }
 }
 
 }  // namespace llmeval

@@ -32,6 +32,8 @@ struct ResolvedModel {
   std::string api_model;      // What is sent as "model".
   std::string label;          // As the user wrote it.
   Target* target = nullptr;   // `--target`: the application in place of a model (engine/run/run_targets.h).
+  int64_t span_grace_ms = 0;  // A target's `span_grace` and `wait_for_spans`.
+  bool wait_for_spans = false;
 };
 
 // What may hold a provider below the run's concurrency: its config's caps (0 = none).

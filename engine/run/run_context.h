@@ -29,6 +29,8 @@
 
 namespace llmeval {
 
+class AppSpanSink;  // engine/run/app_spans.h
+
 // One prompt x model cell of the grid.
 struct Variant {
   VariantRecord record;
@@ -40,7 +42,9 @@ struct Variant {
   std::string api_model;  // The model name sent to the provider.
   // `--target`: the application evaluated in place of a model (provider is null then); engine/targets/target.h.
   Target* target = nullptr;
-  bool target_prompt = false;  // The variant renders a prompt the target receives as `prompt`.
+  bool target_prompt = false;   // The variant renders a prompt the target receives as `prompt`.
+  int64_t span_grace_ns = 0;    // How long after its answer the target's own spans still join the item's trace.
+  bool wait_for_spans = false;  // Score only once the app's entry span is in (or the grace is over), from item one.
 };
 
 // The response cache: reads through a mutex-guarded connection; new entries travel with their item to the writer.
@@ -124,6 +128,8 @@ struct RunContext {
   Clock* clock = Clock::Real();
   IdGenerator* ids = nullptr;
   StoreWriter* writer = nullptr;
+  // A run with targets: receives the apps' own spans (OTLP) and attaches them to the items' traces; null otherwise.
+  AppSpanSink* app_spans = nullptr;
 
   // Model calls in flight (the providers count them), for the run's summary; mutable: items see a const context.
   mutable CallGauge app_calls;

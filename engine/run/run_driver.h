@@ -35,6 +35,9 @@ struct RunDrive {
   int64_t run_id = 0;
   std::string command;  // "run" or "evaluate", for the resume hint.
   int concurrency = 1;
+  // Called once every item has finished, before the run's status is set (a run with targets waits there for the
+  // app's late spans: engine/run/app_spans.h). May be empty.
+  std::function<void()> before_finish = nullptr;
 };
 
 // Whether to stop taking items (asked under the pump's lock: it reports new Ctrl-C levels to the observer), and
@@ -73,6 +76,7 @@ Result<RunOutcome> DriveItems(const RunDrive& drive, Feed* feed, RunOutcome outc
   pump.Fill();
   pump.Wait([&] { return stopper.GiveUp(); });
   if (!stopper.GiveUp()) drive.cpu->Wait();
+  if (!stopper.GiveUp() && drive.before_finish) drive.before_finish();
   return FinishDrivenRun(drive, stopper, pump.stopped(), pump.status(), std::move(outcome));
 }
 

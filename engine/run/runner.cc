@@ -272,8 +272,13 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
       if (std::find(models.begin(), models.end(), v.model) == models.end()) models.push_back(v.model);
     }
   }
+  // Declared before the targets, so that the apps have stopped before their spans' receiver does.
+  std::unique_ptr<AppSpanSink> app_spans;
+  std::unique_ptr<OtlpReceiver> app_receiver;
   TargetSet targets(&config);
   if (!options.targets.empty()) {
+    s = StartAppSpanReceiver(&targets, &app_spans, &app_receiver);
+    if (!s.ok()) return s;
     models.clear();
     s = ResolveRunTargets(options.targets, ctx, target_prompt, &targets, &resolved_models);
     if (!s.ok()) return s;
@@ -378,6 +383,8 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
       v.api_model = m.api_model;
       v.target = m.target;
       v.target_prompt = target_prompt;
+      v.span_grace_ns = m.span_grace_ms * 1000000;
+      v.wait_for_spans = m.wait_for_spans;
       ctx.variants.push_back(std::move(v));
     }
   }
@@ -399,6 +406,12 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   ctx.tool_pool = &tool_pool;
   CpuExecutor cpu;
   ctx.cpu = &cpu;
+  if (app_spans != nullptr) {
+    Result<std::unique_ptr<Store>> span_store = Store::Open(store_path);
+    if (!span_store.ok()) return span_store.status();
+    app_spans->Open(std::move(span_store.value()), run_id);
+    ctx.app_spans = app_spans.get();
+  }
 
   int64_t total = scan->selected * static_cast<int64_t>(ctx.variants.size()) * repeat;
   observer->OnStart(run_id, total, done.size());
@@ -425,6 +438,13 @@ Result<RunOutcome> ExecuteRun(const ProjectConfig& config, const RunOptions& giv
   RunOutcome outcome;
   outcome.run_id = run_id;
   outcome.concurrency = concurrency;
+  if (app_spans != nullptr) {
+    drive.before_finish = [&] {  // The items' traces are complete once the last answer's grace has passed.
+      app_spans->Settle();
+      app_receiver->Stop();
+      app_spans->Close();
+    };
+  }
   Result<RunOutcome> driven =
       DriveItems(drive, &feed, outcome, [&](ItemFeed::Item item, std::function<void(const ItemRecord&)> item_done) {
         auto task =

@@ -63,9 +63,9 @@ Assessment ItemTask::ScoreTurns(const Scorer& scorer, SpanHandle parent) {
   int turn = 0;
   for (const ScoringContext& context : TurnContexts()) {
     verdicts.push_back(scorer.Score(context));
-    SpanHandle span = trace_.StartSpan(
-        std::string(semconv::kSpanScore) + " " + scorer.name() + " turn " + std::to_string(++turn),
-        SpanKind::kInternal, parent);
+    SpanHandle span =
+        trace_.StartSpan(std::string(semconv::kSpanScore) + " " + scorer.name() + " turn " + std::to_string(++turn),
+                         SpanKind::kInternal, parent);
     EndTurnSpan(span, turn, scorer.name(), verdicts.back());
   }
   return CombineTurns(scorer.name(), verdicts);
@@ -74,9 +74,9 @@ Assessment ItemTask::ScoreTurns(const Scorer& scorer, SpanHandle parent) {
 bool ItemTask::AskJudgeTurn(const JudgeScorer* judge) {
   while (judge_turn_ < judge_turns_.size()) {
     int turn = static_cast<int>(judge_turn_) + 1;
-    SpanHandle span = trace_.StartSpan(
-        std::string(semconv::kSpanScore) + " " + judge->name() + " turn " + std::to_string(turn),
-        SpanKind::kInternal, judge_span_);
+    SpanHandle span =
+        trace_.StartSpan(std::string(semconv::kSpanScore) + " " + judge->name() + " turn " + std::to_string(turn),
+                         SpanKind::kInternal, judge_span_);
     judge_scoring_ = &judge_turns_[judge_turn_];
     judge_samples_.clear();
     std::optional<ChatRequest> request = judge->BuildJudgeRequest(*judge_scoring_, 0);

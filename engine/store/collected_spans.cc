@@ -23,7 +23,8 @@ Status CollectedSpanWriter::Write(const std::vector<CollectedSpanRow>& spans, in
     auto span_q = db->Prepare(
         "INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, run_id, name, kind, start_unix_ns, "
         "end_unix_ns, status, status_message, attributes_json, events_json, service_name, scope_name, scope_version, "
-        "resource_id, received_unix_ns) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "resource_id, received_unix_ns) VALUES (?1, ?2, ?3, ?17, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+        "?16)");
     if (!span_q.ok()) return span_q.status();
     auto insert_q = db->Prepare("INSERT OR IGNORE INTO otel_resources (attributes_json) VALUES (?)");
     if (!insert_q.ok()) return insert_q.status();
@@ -51,23 +52,28 @@ Status CollectedSpanWriter::Write(const std::vector<CollectedSpanRow>& spans, in
       last_id = *id;
     }
     const SpanRow& sp = c.span;
-    s = insert_span_->BindView(1, sp.trace_id)
-            .BindView(2, sp.span_id)
-            .BindView(3, sp.parent_span_id)
-            .BindView(4, sp.name)
-            .Bind(5, sp.kind)
-            .Bind(6, sp.start_unix_ns)
-            .Bind(7, sp.end_unix_ns)
-            .Bind(8, sp.status)
-            .BindView(9, sp.status_message)
-            .BindView(10, sp.attributes_json)
-            .BindView(11, sp.events_json)
-            .BindView(12, c.service_name)
-            .BindView(13, c.scope_name)
-            .BindView(14, c.scope_version)
-            .Bind(15, last_id)
-            .Bind(16, received_unix_ns)
-            .Run();
+    insert_span_->BindView(1, sp.trace_id)
+        .BindView(2, sp.span_id)
+        .BindView(3, sp.parent_span_id)
+        .BindView(4, sp.name)
+        .Bind(5, sp.kind)
+        .Bind(6, sp.start_unix_ns)
+        .Bind(7, sp.end_unix_ns)
+        .Bind(8, sp.status)
+        .BindView(9, sp.status_message)
+        .BindView(10, sp.attributes_json)
+        .BindView(11, sp.events_json)
+        .BindView(12, c.service_name)
+        .BindView(13, c.scope_name)
+        .BindView(14, c.scope_version)
+        .Bind(15, last_id)
+        .Bind(16, received_unix_ns);
+    if (c.run_id != 0) {
+      insert_span_->Bind(17, c.run_id);
+    } else {
+      insert_span_->BindNull(17);
+    }
+    s = insert_span_->Run();
     if (!s.ok()) break;
   }
   if (s.ok()) s = db->Commit();

@@ -28,6 +28,9 @@ struct CollectedSpanRow {
   std::string scope_name;    // The instrumentation scope.
   std::string scope_version;
   std::string resource_json;  // The resource attributes as span_codec JSON ("{}" when none).
+  // 0: a collected trace of its own (run_id NULL). Otherwise the run whose item's trace the span joined (an evaluated
+  // application's span received during `llmeval run --target`, engine/run/app_spans.h).
+  int64_t run_id = 0;
 };
 
 class CollectedSpanWriter {

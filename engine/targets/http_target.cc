@@ -192,7 +192,7 @@ void HttpTarget::Invoke(TargetRequest request, TargetCallback done) {
   const TargetSettings& s = state_->settings;
   HttpRequest& http = call->http;
   http.method = s.method;
-  http.url = s.url;
+  http.url = ExpandEnvReferences(s.url);  // A port chosen at start-up: url: http://127.0.0.1:${APP_PORT}/answer
   http.total_timeout_ms = s.timeout_ms;
   http.connect_timeout_ms = std::min<int64_t>(s.timeout_ms, 10000);
   http.headers.emplace_back("Content-Type", "application/json");

@@ -16,6 +16,12 @@ TargetSet::~TargetSet() {
   transport_.reset();
 }
 
+const TargetSettings* TargetSet::SettingsOf(const std::string& name) const {
+  if (targets_.count(name) == 0) return nullptr;
+  auto it = config_->targets.find(name);
+  return it != config_->targets.end() ? &it->second : nullptr;
+}
+
 Result<Target*> TargetSet::Get(const std::string& name, const std::vector<std::string>& available) {
   if (auto it = targets_.find(name); it != targets_.end()) return it->second.get();
   auto declared = config_->targets.find(name);
@@ -48,7 +54,7 @@ Result<Target*> TargetSet::Get(const std::string& name, const std::vector<std::s
     }
     target = std::make_unique<HttpTarget>(settings, transport_.get());
   } else {
-    target = std::make_unique<CommandTarget>(settings, config_->dir);
+    target = std::make_unique<CommandTarget>(settings, config_->dir, command_env_);
   }
   Target* out = target.get();
   targets_[name] = std::move(target);

@@ -102,5 +102,55 @@ TEST(TraceItems, TracesWithoutInputOrOutputAreSkippedWithTheirReason) {
   EXPECT_EQ(reason, "no root span");
 }
 
+// ExtractAppCalls: an application's tool and model calls in both conventions, in start order, with token sums and
+// costs; spans that are neither (the app's own HTTP span) are left out.
+TEST(TraceItems, AppCallsFromGenAiAndOpenInferenceSpans) {
+  std::vector<Span> spans = {
+      MakeSpan(1, 0, "POST /answer", {{"http.route", "/answer"}}, 0),
+      MakeSpan(2, 1, "chat gpt",
+               {{"gen_ai.operation.name", "chat"},
+                {"gen_ai.request.model", "gpt"},
+                {"gen_ai.usage.input_tokens", int64_t{100}},
+                {"gen_ai.usage.output_tokens", int64_t{5}},
+                {"llmeval.cost_usd", 0.25}},
+               1),
+      MakeSpan(
+          3, 1, "execute_tool search",
+          {{"gen_ai.tool.name", "search"}, {"gen_ai.tool.call.arguments", "{}"}, {"gen_ai.tool.call.result", "found"}},
+          2),
+      MakeSpan(4, 1, "lookup",
+               {{"openinference.span.kind", "TOOL"},
+                {"tool.name", "lookup"},
+                {"input.value", "{\"id\":7}"},
+                {"output.value", "seven"}},
+               3),
+      MakeSpan(5, 1, "llm",
+               {{"openinference.span.kind", "LLM"},
+                {"llm.model_name", "m2"},
+                {"llm.token_count.prompt", int64_t{40}},
+                {"llm.token_count.completion", int64_t{2}},
+                {"llm.cost.total", 0.5}},
+               4),
+  };
+  spans[2].status = SpanStatus::kError;
+  AppCalls calls = ExtractAppCalls(spans);
+  ASSERT_EQ(calls.tools.size(), 2u);
+  EXPECT_EQ(calls.tools[0].name, "search");
+  EXPECT_EQ(calls.tools[0].result, "found");
+  EXPECT_TRUE(calls.tools[0].error);
+  EXPECT_EQ(calls.tools[1].name, "lookup");
+  EXPECT_EQ(calls.tools[1].arguments, "{\"id\":7}");
+  EXPECT_EQ(calls.tools[1].result, "seven");
+  ASSERT_EQ(calls.model_calls.size(), 2u);
+  EXPECT_EQ(calls.model_calls[0].model, "gpt");
+  EXPECT_EQ(calls.model_calls[1].model, "m2");
+  EXPECT_EQ(calls.input_tokens, 140);
+  EXPECT_EQ(calls.output_tokens, 7);
+  ASSERT_TRUE(calls.cost_usd.has_value());
+  EXPECT_DOUBLE_EQ(*calls.cost_usd, 0.75);
+  EXPECT_TRUE(ExtractAppCalls({spans[0]}).tools.empty());
+  EXPECT_FALSE(ExtractAppCalls({spans[0]}).cost_usd.has_value());
+}
+
 }  // namespace
 }  // namespace llmeval

@@ -241,5 +241,21 @@ TEST(WaterfallTextTest, Formats) {
   EXPECT_EQ(out, "ab  ");
 }
 
+// A span received from the evaluated application carries its service.name: the row is marked with it.
+TEST(WaterfallTest, AppSpansAreMarkedByTheirService) {
+  std::vector<Span> spans = testing::SampleItemTrace();
+  Span app = spans.back();
+  app.span_id.bytes[0] ^= 0x5a;
+  app.parent_span_id = spans.front().span_id;
+  app.name = "lookup_orders";
+  app.attributes = {{"service.name", "shop-agent"}};
+  spans.push_back(app);
+  WaterfallOptions options;
+  options.width = 160;
+  const std::string text = RenderWaterfall(spans, options);
+  EXPECT_NE(text.find("[shop-agent] lookup_orders"), std::string::npos) << text;
+  EXPECT_EQ(RenderWaterfall(testing::SampleItemTrace(), options).find("[shop-agent]"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace llmeval

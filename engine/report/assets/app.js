@@ -988,6 +988,7 @@
     const left = ((span.start_ms || 0) - t0) / total * 100;
     const width = Math.max((span.duration_ms || 0) / total * 100, 0.2);
     const badges = [];
+    if (a['service.name']) badges.push(h('span', {class: 'span-badge', testid: 'span-service'}, a['service.name']));
     const tokensIn = a['gen_ai.usage.input_tokens'];
     const tokensOut = a['gen_ai.usage.output_tokens'];
     if (isNum(tokensIn) || isNum(tokensOut)) badges.push(h('span', {class: 'span-badge'}, count(tokensIn || 0) + '→' + count(tokensOut || 0) + ' tok'));
