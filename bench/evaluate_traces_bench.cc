@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "bench/child_process.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "engine/store/collected_spans.h"
@@ -139,46 +140,21 @@ bool WriteTraces(const std::string& db, int64_t traces) {
   return true;
 }
 
-struct Measured {
-  bool ok = false;
-  double wall = 0;
-  double cpu_us = 0;
-  double peak_mib = 0;
-  std::string out;
-};
-
-Measured RunLlmeval(const std::string& llmeval, const std::vector<std::string>& args, const std::string& dir) {
-  Measured m;
-  const std::string out_path = dir + "/command.out";
-  int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+// `llmeval ARGS` in `dir`; a gate-style exit 1 (a monitor's drop) counts as a run that finished.
+MeasuredProcess RunLlmeval(const std::string& llmeval, const std::vector<std::string>& args, const std::string& dir) {
   std::vector<std::string> argv = {llmeval};
   argv.insert(argv.end(), args.begin(), args.end());
-  double start = NowSeconds();
-  pid_t pid = SpawnProcess(argv, dir, {}, out, out);
-  close(out);
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  m.wall = NowSeconds() - start;
-  m.cpu_us = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
-             static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-  m.peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
-  FILE* f = std::fopen(out_path.c_str(), "r");
-  if (f != nullptr) {
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) m.out.append(buffer, n);
-    std::fclose(f);
-  }
-  m.ok = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 1);
-  return m;
+  return RunMeasured(argv, dir, {}, dir + "/command.out");
 }
 
-void Print(const char* what, int64_t items, const Measured& m) {
-  std::printf("  %-34s %7lld %8.2f %10.0f %12.1f %12.1f%s\n", what, static_cast<long long>(items), m.wall,
-              m.wall > 0 ? static_cast<double>(items) / m.wall : 0,
-              items > 0 ? m.cpu_us / static_cast<double>(items) : 0, m.peak_mib, m.ok ? "" : "  (llmeval failed)");
-  if (!m.ok) std::fprintf(stderr, "%s\n", m.out.c_str());
+bool Finished(const MeasuredProcess& m) { return m.ExitedWith(0) || m.ExitedWith(1); }
+
+void Print(const char* what, int64_t items, const MeasuredProcess& m) {
+  std::printf("  %-34s %7lld %8.2f %10.0f %12.1f %12.1f%s\n", what, static_cast<long long>(items), m.wall_s,
+              m.wall_s > 0 ? static_cast<double>(items) / m.wall_s : 0,
+              items > 0 ? m.cpu_us / static_cast<double>(items) : 0, m.peak_rss_mib,
+              Finished(m) ? "" : "  (llmeval failed)");
+  if (!Finished(m)) std::fprintf(stderr, "%s\n", m.out.c_str());
 }
 
 int Main(int argc, char** argv) {
@@ -202,16 +178,16 @@ int Main(int argc, char** argv) {
       static_cast<long long>(traces), NowSeconds() - start);
   std::printf("  %-34s %7s %8s %10s %12s %12s\n", "command", "items", "wall s", "items/s", "CPU us/item",
               "peak RSS MiB");
-  Measured evaluated = RunLlmeval(llmeval, {"evaluate", "--traces", "all", "--quiet"}, dir);
+  MeasuredProcess evaluated = RunLlmeval(llmeval, {"evaluate", "--traces", "all", "--quiet"}, dir);
   Print("evaluate --traces all", traces, evaluated);
-  Measured monitored = RunLlmeval(
+  MeasuredProcess monitored = RunLlmeval(
       llmeval, {"monitor", "--traces", "all", "--once", "--window", "1000", "--baseline-window", "5000"}, dir);
   Print("monitor --traces all --once", traces, monitored);
-  Measured again = RunLlmeval(llmeval, {"monitor", "--traces", "all", "--once"}, dir);
+  MeasuredProcess again = RunLlmeval(llmeval, {"monitor", "--traces", "all", "--once"}, dir);
   Print("monitor --once (nothing new)", 0, again);
-  std::printf("       second monitor pass: %.2f s for %lld traces already scored\n", again.wall,
+  std::printf("       second monitor pass: %.2f s for %lld traces already scored\n", again.wall_s,
               static_cast<long long>(traces));
-  int failures = (evaluated.ok ? 0 : 1) + (monitored.ok ? 0 : 1) + (again.ok ? 0 : 1);
+  int failures = (Finished(evaluated) ? 0 : 1) + (Finished(monitored) ? 0 : 1) + (Finished(again) ? 0 : 1);
   if (evaluated.out.find("items " + std::to_string(traces)) == std::string::npos) {
     std::fprintf(stderr, "evaluate did not score every trace:\n%s\n", evaluated.out.c_str());
     ++failures;

@@ -26,41 +26,10 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "bench/child_process.h"
 
 namespace llmeval::bench {
 namespace {
-
-// Starts argv with stdout (and stderr, when the fds are >= 0) redirected; returns the child's pid.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& cwd, const std::vector<std::string>& env,
-            int out_fd, int err_fd) {
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-  if (out_fd >= 0) dup2(out_fd, 1);
-  if (err_fd >= 0) dup2(err_fd, 2);
-  for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
-  _exit(127);
-}
-
-std::string ReadFd(int fd) {
-  std::string out;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(fd, buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<size_t>(n));
-  return out;
-}
-
-bool WriteText(const std::string& path, const std::string& text) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) return false;
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  return std::fclose(f) == 0 && ok;
-}
 
 bool WriteProject(const std::string& dir, int64_t items, int64_t concurrency) {
   std::string csv = "question\n";
@@ -81,16 +50,6 @@ bool WriteProject(const std::string& dir, int64_t items, int64_t concurrency) {
                        "\n"
                        "scorers:\n"
                        "  - {name: enough_words, type: word_count, min: 10}\n");
-}
-
-// The line of `text` that contains `needle`, or "".
-std::string LineWith(const std::string& text, const std::string& needle) {
-  size_t at = text.find(needle);
-  if (at == std::string::npos) return "";
-  size_t begin = text.rfind('\n', at);
-  begin = begin == std::string::npos ? 0 : begin + 1;
-  size_t end = text.find('\n', at);
-  return text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
 }
 
 int Main(int argc, char** argv) {
@@ -115,57 +74,19 @@ int Main(int argc, char** argv) {
       std::fprintf(stderr, "cannot write the project in %s\n", dir.c_str());
       return 1;
     }
-    int port_pipe[2], err_pipe[2];
-    if (pipe(port_pipe) != 0 || pipe(err_pipe) != 0) return 1;
-    pid_t server = Spawn(
-        {llmeval, "sim-server", "--port", "0", "--latency-ms", std::to_string(latency_ms), "--exit-after", "3600"}, "",
-        {}, port_pipe[1], err_pipe[1]);
-    close(port_pipe[1]);
-    close(err_pipe[1]);
-    std::string port;
-    char c;
-    while (read(port_pipe[0], &c, 1) == 1 && c != '\n') port += c;
-    if (port.empty()) {
-      std::fprintf(stderr, "llmeval sim-server did not start\n");
-      return 1;
-    }
-    int out = open((dir + "/run.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> env = {"APP_PORT=" + port};
-    double start = NowSeconds();
-    pid_t pid = Spawn({llmeval, "run", "--target", "app", "--no-cache", "--concurrency", std::to_string(concurrency)},
-                      dir, env, out, out);
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    double wall = NowSeconds() - start;
-    close(out);
-    kill(server, SIGTERM);
-    std::string server_err = ReadFd(err_pipe[0]);
-    waitpid(server, nullptr, 0);
-    close(port_pipe[0]);
-    close(err_pipe[0]);
-    std::string served = LineWith(server_err, "at most ");
-    std::string server_max = "?";
-    if (size_t at = served.find("at most "); at != std::string::npos) {
-      server_max = served.substr(at + 8, served.find(' ', at + 8) - (at + 8));
-    }
-    FILE* f = std::fopen((dir + "/run.out").c_str(), "r");
-    std::string run_out;
-    if (f != nullptr) {
-      char buffer[4096];
-      size_t n;
-      while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) run_out.append(buffer, n);
-      std::fclose(f);
-    }
-    double cpu_us = (static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
-                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec));
-    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && run_out.find("errors 0") != std::string::npos;
-    std::printf("  %4lld %8.2f %8.2f %6.3f %12.1f %12.1f %14s%s\n", static_cast<long long>(run), wall, ideal,
-                ideal / wall, cpu_us / static_cast<double>(items), static_cast<double>(usage.ru_maxrss) / 1024.0,
-                server_max.c_str(), ok ? "" : "  (llmeval failed or items errored)");
+    SimServerChild server;
+    if (!server.Start(llmeval, latency_ms)) return 1;
+    MeasuredProcess m =
+        RunMeasured({llmeval, "run", "--target", "app", "--no-cache", "--concurrency", std::to_string(concurrency)},
+                    dir, {"APP_PORT=" + server.port()}, dir + "/run.out");
+    std::string server_max = server.Stop();
+    bool ok = m.ExitedWith(0) && m.out.find("errors 0") != std::string::npos;
+    std::printf("  %4lld %8.2f %8.2f %6.3f %12.1f %12.1f %14s%s\n", static_cast<long long>(run), m.wall_s, ideal,
+                ideal / m.wall_s, m.cpu_us / static_cast<double>(items), m.peak_rss_mib, server_max.c_str(),
+                ok ? "" : "  (llmeval failed or items errored)");
     if (!ok) {
       ++failures;
-      std::fprintf(stderr, "%s\n", run_out.c_str());
+      std::fprintf(stderr, "%s\n", m.out.c_str());
     }
     if (flags.Has("keep")) {
       std::printf("       project kept in %s\n", dir.c_str());
