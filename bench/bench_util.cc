@@ -291,6 +291,14 @@ bool BenchFlags::Has(const std::string& name) const {
   return false;
 }
 
+void RemoveUnlessKept(const BenchFlags& flags, const std::string& dir) {
+  if (flags.Has("keep")) {
+    std::printf("       project kept in %s\n", dir.c_str());
+  } else {
+    RemoveTree(dir);
+  }
+}
+
 pid_t SpawnProcess(const std::vector<std::string>& argv, const std::string& cwd, const std::vector<std::string>& env,
                    int out_fd, int err_fd) {
   std::fflush(nullptr);

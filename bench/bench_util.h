@@ -88,6 +88,9 @@ class BenchFlags {
   std::vector<std::pair<std::string, std::string>> flags_;
 };
 
+// Removes a bench's project directory, or with --keep leaves it and says where it is.
+void RemoveUnlessKept(const BenchFlags& flags, const std::string& dir);
+
 // Counts a run's items, its item errors (printing the first) and its conversations that ran into max_turns.
 class CountingObserver : public RunObserver {
  public:

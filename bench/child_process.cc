@@ -74,6 +74,14 @@ std::string SimServerChild::Stop() {
   return line.substr(at + 8, line.find(' ', at + 8) - (at + 8));
 }
 
+void PrintRatioRow(int64_t run, const MeasuredProcess& m, double ideal, int64_t items, const std::string& in_flight,
+                   bool ok, const char* failure) {
+  std::printf("  %4lld %8.2f %8.2f %6.3f %12.1f %12.1f %14s%s\n", static_cast<long long>(run), m.wall_s, ideal,
+              ideal / m.wall_s, m.cpu_us / static_cast<double>(items), m.peak_rss_mib, in_flight.c_str(),
+              ok ? "" : failure);
+  if (!ok) std::fprintf(stderr, "%s\n", m.out.c_str());
+}
+
 std::string ReadFd(int fd) {
   std::string out;
   char buffer[4096];

@@ -51,6 +51,11 @@ class SimServerChild {
   std::string port_;
 };
 
+// Prints one row of a ratio benchmark (run, wall, ideal, ratio = ideal / wall, CPU per item, peak RSS, the most
+// requests in flight at the server), with `failure` appended and the command's output on stderr unless `ok`.
+void PrintRatioRow(int64_t run, const MeasuredProcess& m, double ideal, int64_t items, const std::string& in_flight,
+                   bool ok, const char* failure);
+
 // The whole of what can be read from `fd` until end of file.
 std::string ReadFd(int fd);
 // The line of `text` that contains `needle`, or "".

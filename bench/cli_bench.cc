@@ -88,20 +88,11 @@ int Main(int argc, char** argv) {
                                     {"OPENAI_BASE_URL=http://127.0.0.1:" + server.port() + "/v1"}, dir + "/run.out");
     std::string server_max = server.Stop();
     bool ok = m.ExitedWith(0);
-    std::printf("  %4lld %8.2f %8.2f %6.3f %12.1f %12.1f %14s%s\n", static_cast<long long>(run), m.wall_s, ideal,
-                ideal / m.wall_s, m.cpu_us / static_cast<double>(items), m.peak_rss_mib, server_max.c_str(),
-                ok ? "" : "  (llmeval failed)");
+    PrintRatioRow(run, m, ideal, items, server_max, ok, "  (llmeval failed)");
     std::string in_flight = LineWith(m.out, "In flight at most");
     if (!in_flight.empty()) std::printf("       llmeval: %s\n", in_flight.c_str());
-    if (!ok) {
-      ++failures;
-      std::fprintf(stderr, "%s\n", m.out.c_str());
-    }
-    if (flags.Has("keep")) {
-      std::printf("       project kept in %s\n", dir.c_str());
-    } else {
-      RemoveTree(dir);
-    }
+    if (!ok) ++failures;
+    RemoveUnlessKept(flags, dir);
   }
   return failures == 0 ? 0 : 1;
 }

@@ -192,11 +192,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "evaluate did not score every trace:\n%s\n", evaluated.out.c_str());
     ++failures;
   }
-  if (flags.Has("keep")) {
-    std::printf("       project kept in %s\n", dir.c_str());
-  } else {
-    RemoveTree(dir);
-  }
+  RemoveUnlessKept(flags, dir);
   return failures == 0 ? 0 : 1;
 }
 

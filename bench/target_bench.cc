@@ -81,18 +81,9 @@ int Main(int argc, char** argv) {
                     dir, {"APP_PORT=" + server.port()}, dir + "/run.out");
     std::string server_max = server.Stop();
     bool ok = m.ExitedWith(0) && m.out.find("errors 0") != std::string::npos;
-    std::printf("  %4lld %8.2f %8.2f %6.3f %12.1f %12.1f %14s%s\n", static_cast<long long>(run), m.wall_s, ideal,
-                ideal / m.wall_s, m.cpu_us / static_cast<double>(items), m.peak_rss_mib, server_max.c_str(),
-                ok ? "" : "  (llmeval failed or items errored)");
-    if (!ok) {
-      ++failures;
-      std::fprintf(stderr, "%s\n", m.out.c_str());
-    }
-    if (flags.Has("keep")) {
-      std::printf("       project kept in %s\n", dir.c_str());
-    } else {
-      RemoveTree(dir);
-    }
+    PrintRatioRow(run, m, ideal, items, server_max, ok, "  (llmeval failed or items errored)");
+    if (!ok) ++failures;
+    RemoveUnlessKept(flags, dir);
   }
   return failures == 0 ? 0 : 1;
 }
